@@ -1,0 +1,126 @@
+# Làm theo Bác — developer tasks. Run `make` (or `make help`) for the list.
+#
+# Everything runs inside .venv, created from requirements.txt on first use.
+# Variables you can override: PORT (run), PYTEST_ARGS (test), BENCH_ARGS (bench), PYTHON (venv).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+# Targets chain (run -> demo -> migrate -> venv); keep them in order even under `make -j`.
+.NOTPARALLEL:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Interpreter used to create .venv: python3.11 when present, otherwise python3 (checked to be 3.11+).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+# Development targets default to DEBUG=1 so no SECRET_KEY is needed; export DEBUG=0 to override.
+DEBUG ?= 1
+
+PANGO_HINT := Missing system library Pango (WeasyPrint). Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: help venv check-system migrate demo run test lint fmt messages bench worker clean distclean
+
+help: ## Show this list
+	@echo "Usage: make <target> [VAR=value]"
+	@echo
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-13s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: PORT=$(PORT) (run), PYTEST_ARGS='...' (test), BENCH_ARGS='...' (bench)"
+
+venv: $(STAMP) ## Create .venv and install requirements.txt (again only when it changes)
+
+$(PY):
+	@py="$(PYTHON)"; \
+	if [ -z "$$py" ]; then \
+		echo "Python 3.11 is required but neither python3.11 nor python3 was found on PATH." >&2; exit 1; \
+	fi; \
+	if ! "$$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+		echo "Python 3.11 or newer is required; $$py is $$("$$py" --version 2>&1)." >&2; \
+		echo "Install python3.11 or run: make venv PYTHON=/path/to/python3.11" >&2; exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$("$$py" --version 2>&1))"; \
+	if ! "$$py" -m venv $(VENV); then \
+		rm -rf $(VENV); \
+		echo "Could not create $(VENV). On Debian/Ubuntu install the venv module: sudo apt-get install python3.11-venv" >&2; \
+		exit 1; \
+	fi
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@touch $@
+
+check-system: venv ## Check system libraries (Pango is required; gettext and Chromium are optional)
+	@if ! err=$$($(PY) -c 'import weasyprint' 2>&1); then \
+		if /sbin/ldconfig -p 2>/dev/null | grep -q 'libpango-1\.0\.so'; then \
+			echo "WeasyPrint cannot be imported although Pango is installed:" >&2; echo "$$err" >&2; \
+		else \
+			echo "$$err" | tail -n 1 >&2; echo "$(PANGO_HINT)" >&2; \
+		fi; \
+		exit 1; \
+	fi
+	@command -v msgfmt >/dev/null 2>&1 || \
+		echo "Note: gettext (msgfmt) not found; only needed for 'make messages' (sudo apt-get install gettext)."
+	@[ -x /usr/bin/chromium ] || \
+		echo "Note: /usr/bin/chromium not found; browser tests will be skipped (sudo apt-get install chromium)."
+
+migrate: venv ## Apply database migrations (SQLite db.sqlite3 unless DATABASE_URL is set)
+	DEBUG=$(DEBUG) $(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo province and demo users (idempotent)
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: venv check-system demo ## Start the development server with demo data on 127.0.0.1:PORT (default 8000)
+	@echo
+	@echo "  Open http://127.0.0.1:$(PORT)/ and sign in as one of (password: lamtheobac):"
+	@echo "    admin       superuser"
+	@echo "    khoi        reviewer, Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh"
+	@echo "    vanthukhoi  clerk, Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh"
+	@echo "    vanthu      clerk, Đảng ủy Sở Công Thương"
+	@echo "    bithu       secretary of a chi bộ of Sở Công Thương"
+	@echo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv check-system ## Run the test suite (extra pytest arguments: PYTEST_ARGS='-k name -x')
+	TESTING=1 DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## Lint with ruff (formatting differences are reported but do not fail)
+	$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check . >/dev/null 2>&1 || { \
+		echo "Note: some files are not ruff-formatted (informational; 'make fmt' fixes them):"; \
+		$(VENV)/bin/ruff format --check . 2>&1 | sed 's/^/  /' || true; \
+	}
+
+fmt: venv ## Sort imports and format the code with ruff
+	$(VENV)/bin/ruff check --select I --fix .
+	$(VENV)/bin/ruff format .
+
+messages: venv ## Update and compile the Vietnamese catalog (needs gettext)
+	@command -v msgfmt >/dev/null 2>&1 || { echo "gettext is required: sudo apt-get install gettext" >&2; exit 1; }
+	DEBUG=1 $(PY) manage.py makemessages -l vi --ignore=staticfiles --ignore=media --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages -l vi --ignore=.venv
+
+bench: venv ## Run the benchmarks in bench/run.py (arguments: BENCH_ARGS='...')
+	@if [ ! -f bench/run.py ]; then echo "bench/run.py does not exist yet; nothing to run." >&2; exit 1; fi
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+worker: venv ## Run a Celery worker for development (needs REDIS_URL, e.g. redis://127.0.0.1:6379/0)
+	@if [ -z "$${REDIS_URL:-}" ]; then \
+		echo "REDIS_URL is not set. Without it tasks already run inside the web process; to use a worker:" >&2; \
+		echo "  export REDIS_URL=redis://127.0.0.1:6379/0   (in this shell and the one running 'make run')" >&2; \
+		exit 1; \
+	fi
+	DEBUG=$(DEBUG) $(VENV)/bin/celery -A config worker -Q default,reports --concurrency=2 \
+		--max-memory-per-child=600000 --loglevel=INFO
+
+clean: ## Remove caches and collected static files (keeps .venv, db.sqlite3 and media/)
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
+	rm -rf .pytest_cache .ruff_cache staticfiles
+
+distclean: clean ## Also remove .venv and the development database db.sqlite3
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal

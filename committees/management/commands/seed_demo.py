@@ -1,0 +1,37 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from committees.demo import province
+from committees.demo.users import DEMO_PASSWORD, ensure_demo_users
+
+
+class Command(BaseCommand):
+    help = "Build the demo province (idempotent) and the demo users (DEBUG or --allow-demo-users only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=600, help="number of people (about 20 per chi bộ)")
+        parser.add_argument("--allow-demo-users", action="store_true", help="create demo users even without DEBUG")
+        parser.add_argument("--no-users", action="store_true", help="build the data only, no demo users")
+        parser.add_argument("--seed", type=int, default=2023, help="random seed")
+
+    def handle(self, *args, members, allow_demo_users, no_users, seed, **options):
+        if members < 1:
+            raise CommandError("--members must be at least 1")
+        if not no_users and not (settings.DEBUG or allow_demo_users):
+            raise CommandError(
+                "Refusing to create demo users with a known password while DEBUG is off. "
+                "Use --allow-demo-users on a test machine, or --no-users for data only."
+            )
+        started = time.monotonic()
+        if province.province_exists():
+            self.stdout.write("Demo province already present: nothing to build.")
+        else:
+            province.build_province(members=members, seed=seed)
+            self.stdout.write(f"Built the demo province with {members} people in {time.monotonic() - started:.1f} s.")
+        if not no_users:
+            summary = ensure_demo_users()
+            self.stdout.write(f"Demo users (password: {DEMO_PASSWORD}):")
+            for username, role, organization in summary:
+                self.stdout.write(f"  {username:<11} {role}{' – ' + organization if organization else ''}")

@@ -1,0 +1,339 @@
+"""The party-organization tree, the tree of each year, people and roles."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from committees.text import normalize_text, search_key
+
+PATH_MAX_LENGTH = 255
+
+
+class OrganizationKind(models.TextChoices):
+    PROVINCIAL = "provincial", _("Tỉnh ủy / Thành ủy")
+    UPPER_GRASSROOTS = "upper", _("Đảng ủy cấp trên cơ sở")
+    DISTRICT = "district", _("Huyện ủy")
+    GRASSROOTS = "grassroots", _("Đảng bộ cơ sở")
+    SUB_COMMITTEE = "sub", _("Đảng bộ bộ phận")
+    GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
+    CELL = "cell", _("Chi bộ trực thuộc")
+
+
+CELL_KINDS = (OrganizationKind.GRASSROOTS_CELL, OrganizationKind.CELL)
+
+
+class Organization(MP_Node):
+    """A node of the party tree. Archived with `dissolved_on`, never deleted."""
+
+    name = models.CharField(_("tên đầy đủ"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    kind = models.CharField(_("loại tổ chức"), max_length=20, choices=OrganizationKind.choices)
+    issuer_code = models.CharField(
+        _("ký hiệu cơ quan ban hành"), max_length=20, blank=True, help_text=_("Ví dụ: ĐUK, ĐU, CB")
+    )
+    place_name = models.CharField(
+        _("địa danh ghi trên văn bản"), max_length=100, blank=True, help_text=_("Ví dụ: Thanh Hoá")
+    )
+    founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    dissolved_on = models.DateField(_("ngày giải thể / sáp nhập"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sáp nhập vào"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    search_key = models.CharField(max_length=255, editable=False, db_index=True)
+
+    node_order_by: list[str] = []
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        self.short_name = normalize_text(self.short_name)
+        self.search_key = search_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.dissolved_on is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+def subtree_q(path: str, *, field: str = "path") -> Q:
+    """Rows whose `field` lies in the subtree rooted at `path`, as an index-friendly range.
+
+    Paths use the alphabet 0-9A-Z, so every descendant sorts between the path itself and the
+    path padded with 'Z'. A range uses the btree index under any collation, where LIKE does not.
+    """
+    upper = path + "Z" * (PATH_MAX_LENGTH - len(path))
+    return Q(**{f"{field}__gte": path, f"{field}__lte": upper})
+
+
+class ReportingYear(models.Model):
+    """A year of the movement. Opening it records the tree as it stands; closing freezes it."""
+
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    is_closed = models.BooleanField(_("đã khóa sổ"), default=False)
+    closed_at = models.DateTimeField(_("thời điểm khóa sổ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("năm công tác")
+        verbose_name_plural = _("năm công tác")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class OrganizationYear(models.Model):
+    """One organization in the tree of one year.
+
+    Figures of year Y roll up along these rows, not along the live tree, so a move or merge
+    after Y does not change Y's numbers.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=PATH_MAX_LENGTH)
+    depth = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("cây tổ chức theo năm")
+        verbose_name_plural = _("cây tổ chức theo năm")
+        ordering = ["year", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="orgyear_one_row_per_year"),
+            models.UniqueConstraint(fields=["year", "path"], name="orgyear_unique_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.year})"
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class PersonCategory(models.TextChoices):
+    PARTY_FULL = "party_full", _("Đảng viên chính thức")
+    PARTY_PROBATIONARY = "party_probationary", _("Đảng viên dự bị")
+    STAFF = "staff", _("Cán bộ, công chức, viên chức, người lao động (ngoài Đảng)")
+    YOUTH_UNION = "youth_union", _("Đoàn viên")
+    ASSOCIATION = "association", _("Hội viên")
+    OTHER = "other", _("Khác")
+
+
+PARTY_CATEGORIES = (PersonCategory.PARTY_FULL, PersonCategory.PARTY_PROBATIONARY)
+
+
+class PledgeForm(models.TextChoices):
+    FORM_01 = "01", _("Mẫu 01 (đảng viên)")
+    FORM_2A = "2A", _("Mẫu 2A (cán bộ, công chức, viên chức, đoàn viên, hội viên ngoài Đảng)")
+    FORM_2B = "2B", _("Mẫu 2B (cá nhân khác)")
+
+
+PLEDGE_FORM_BY_CATEGORY = {
+    PersonCategory.PARTY_FULL: PledgeForm.FORM_01,
+    PersonCategory.PARTY_PROBATIONARY: PledgeForm.FORM_01,
+    PersonCategory.STAFF: PledgeForm.FORM_2A,
+    PersonCategory.YOUTH_UNION: PledgeForm.FORM_2A,
+    PersonCategory.ASSOCIATION: PledgeForm.FORM_2A,
+    PersonCategory.OTHER: PledgeForm.FORM_2B,
+}
+
+
+class Exemption(models.TextChoices):
+    NONE = "", _("Không miễn")
+    EXEMPT_FROM_ACTIVITIES = "exempt_activities", _("Miễn sinh hoạt đảng")
+    RETIRED = "retired", _("Đảng viên hưu trí")
+    ELDERLY_ETHNIC = "elderly_ethnic", _("Cao tuổi là người dân tộc thiểu số")
+
+
+class Person(models.Model):
+    """Someone who takes part in the movement; only the data the movement needs."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    search_key = models.CharField(max_length=120, editable=False, db_index=True)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    category = models.CharField(_("đối tượng"), max_length=30, choices=PersonCategory.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="people"
+    )
+    joined_on = models.DateField(_("ngày vào tổ chức"), null=True, blank=True)
+    left_on = models.DateField(_("ngày rời tổ chức"), null=True, blank=True)
+    exemption = models.CharField(
+        _("miễn viết kế hoạch cá nhân"), max_length=30, choices=Exemption.choices, blank=True, default=""
+    )
+    exemption_reason = models.CharField(_("lý do miễn"), max_length=255, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cá nhân")
+        verbose_name_plural = _("cá nhân")
+        ordering = ["organization", "search_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="person_left_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(exemption="") | ~Q(exemption_reason=""), name="person_exemption_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self):
+        self.full_name = normalize_text(self.full_name)
+        self.position = normalize_text(self.position)
+        self.exemption_reason = normalize_text(self.exemption_reason)
+        if self.exemption and not self.exemption_reason:
+            raise ValidationError({"exemption_reason": _("Hãy ghi lý do miễn viết kế hoạch cá nhân.")})
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("Ngày rời tổ chức không thể trước ngày vào.")})
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_text(self.full_name)
+        self.search_key = search_key(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def pledge_form(self) -> str:
+        return PLEDGE_FORM_BY_CATEGORY[self.category]
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.category in PARTY_CATEGORIES
+
+    @property
+    def is_exempt(self) -> bool:
+        return bool(self.exemption)
+
+
+class Membership(models.Model):
+    """A stint of a person in an organization: who belonged where in any given year."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    start_on = models.DateField(_("từ ngày"))
+    end_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        verbose_name_plural = _("quá trình sinh hoạt")
+        ordering = ["person", "start_on"]
+        indexes = [models.Index(fields=["organization", "start_on"], name="membership_org_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")), name="membership_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.organization}"
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("Bí thư / Phó Bí thư (nhập và duyệt)")
+    CLERK = "clerk", _("Văn phòng (báo cáo)")
+    REVIEWER = "reviewer", _("Theo dõi (chỉ xem)")
+
+
+class RoleAssignment(models.Model):
+    """A user's role on an organization; it covers the organization's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        ordering = ["user", "organization__path", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="role_unique_per_user_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organization}"
+
+    def clean(self):
+        if self.organization_id and self.organization.is_dissolved:
+            raise ValidationError(
+                {"organization": _("Không thể phân quyền trên tổ chức đã giải thể hoặc sáp nhập.")}
+            )
+
+
+class OrganizationEvent(models.Model):
+    """A dated reorganization, kept as history (the live tree only shows today)."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Thành lập")
+        MOVE = "move", _("Chuyển trực thuộc")
+        MERGE = "merge", _("Sáp nhập")
+        DISSOLVE = "dissolve", _("Giải thể")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="events")
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    from_parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("trực thuộc cũ")
+    )
+    to_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("trực thuộc mới / sáp nhập vào"),
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện sắp xếp tổ chức")
+        verbose_name_plural = _("sự kiện sắp xếp tổ chức")
+        ordering = ["-effective_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.organization} ({self.effective_on:%d/%m/%Y})"

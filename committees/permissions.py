@@ -1,0 +1,176 @@
+"""The only door: every "may this user see or change this" is answered here.
+
+A role granted on an organization covers its whole subtree (materialized-path prefix).
+Out of scope answers 404 (never reveal that an object exists); in scope without the
+right answers 403. A user's grants are read once per request and cached on the user.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from committees.models import Organization, Person, Role, RoleAssignment, subtree_q
+
+
+class Perm(StrEnum):
+    VIEW = "view"
+    ENTER = "enter"  # people, pledges, sessions, exemplars, commendations
+    APPROVE = "approve"  # accept / return pledges, year-end evaluation
+    REPORT = "report"  # year-end reports: open, render, finalize
+    NARRATIVE = "narrative"  # write the report's narrative paragraphs
+    HISTORY = "history"  # read the change history of records
+    REOPEN = "reopen"  # reopen a closed year
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.SECRETARY: frozenset({Perm.VIEW, Perm.ENTER, Perm.APPROVE}),
+    Role.CLERK: frozenset({Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN}),
+    Role.REVIEWER: frozenset({Perm.VIEW}),
+}
+ALL_PERMS = frozenset(Perm)
+WRITE_PERMS = frozenset({Perm.ENTER, Perm.APPROVE, Perm.REPORT, Perm.NARRATIVE, Perm.REOPEN})
+
+
+@dataclass(frozen=True)
+class Grant:
+    assignment_id: int
+    organization_id: int
+    organization_name: str
+    path: str
+    role: str
+
+
+class Scope:
+    """What one user may reach, computed from their role assignments."""
+
+    def __init__(self, *, grants: list[Grant], is_superuser: bool):
+        self.grants = grants
+        self.is_superuser = is_superuser
+        self.root_paths = _outermost_paths([g.path for g in grants])
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.is_superuser and not self.grants
+
+    def q(self, path_field: str = "path") -> Q:
+        """A filter on `path_field` matching everything in scope (nothing when empty)."""
+        if self.is_superuser:
+            return Q()
+        if not self.root_paths:
+            return Q(pk__in=[])
+        condition = Q()
+        for path in self.root_paths:
+            condition |= subtree_q(path, field=path_field)
+        return condition
+
+    def covers(self, path: str) -> bool:
+        return self.is_superuser or any(path.startswith(root) for root in self.root_paths)
+
+    def perms_for_path(self, path: str) -> frozenset[Perm]:
+        if self.is_superuser:
+            return ALL_PERMS
+        perms: set[Perm] = set()
+        for grant in self.grants:
+            if path.startswith(grant.path):
+                perms |= ROLE_PERMISSIONS[grant.role]
+        return frozenset(perms)
+
+    def perms_for(self, organization: Organization) -> frozenset[Perm]:
+        perms = self.perms_for_path(organization.path)
+        if organization.is_dissolved:
+            # An archived organization keeps its history readable; nothing new is written.
+            perms = perms & {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
+        return perms
+
+    def has_role(self, role: str) -> bool:
+        return any(grant.role == role for grant in self.grants)
+
+
+def _outermost_paths(paths: list[str]) -> list[str]:
+    roots: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return roots
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = Scope(grants=[], is_superuser=False)
+    else:
+        rows = (
+            RoleAssignment.objects.filter(user=user, organization__dissolved_on__isnull=True)
+            .select_related("organization")
+            .order_by("organization__path", "role")
+        )
+        grants = [
+            Grant(
+                assignment_id=row.pk,
+                organization_id=row.organization_id,
+                organization_name=row.organization.name,
+                path=row.organization.path,
+                role=row.role,
+            )
+            for row in rows
+        ]
+        scope = Scope(grants=grants, is_superuser=user.is_superuser)
+    user._scope_cache = scope
+    return scope
+
+
+def organizations_visible_to(user) -> QuerySet[Organization]:
+    return Organization.objects.filter(scope_for(user).q("path"))
+
+
+def scope_filter(queryset: QuerySet, user, *, via: str = "organization") -> QuerySet:
+    """Restrict `queryset` to rows whose organization (reached through `via`) is in scope."""
+    return queryset.filter(scope_for(user).q(f"{via}__path"))
+
+
+def perms_for(user, organization: Organization) -> frozenset[Perm]:
+    return scope_for(user).perms_for(organization)
+
+
+def require(user, organization: Organization, perm: Perm) -> None:
+    """404 if the organization is out of scope, 403 if the user lacks `perm` on it."""
+    scope = scope_for(user)
+    if not scope.covers(organization.path):
+        raise Http404
+    if perm not in scope.perms_for(organization):
+        raise PermissionDenied
+
+
+def get_organization_for_user_or_404(user, pk, perm: Perm = Perm.VIEW) -> Organization:
+    organization = _get_or_404(organizations_visible_to(user), pk)
+    require(user, organization, perm)
+    return organization
+
+
+def get_person_for_user_or_404(user, pk, perm: Perm = Perm.VIEW) -> Person:
+    person = _get_or_404(scope_filter(Person.objects.select_related("organization"), user), pk)
+    require(user, person.organization, perm)
+    return person
+
+
+def get_in_scope_or_404(queryset: QuerySet, user, pk, perm: Perm = Perm.VIEW, *, via: str = "organization"):
+    """The generic door for records that carry an organization: fetch in scope, then check `perm`."""
+    obj = _get_or_404(scope_filter(queryset, user, via=via).select_related(via), pk)
+    organization = obj
+    for part in via.split("__"):
+        organization = getattr(organization, part)
+    require(user, organization, perm)
+    return obj
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

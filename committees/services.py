@@ -1,0 +1,373 @@
+"""Services that write the tree, the tree of each year, people and roles.
+
+Each service runs in one transaction, takes keyword arguments and refuses bad requests with
+a ValidationError whose message a user can read; a refused request changes nothing.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import (
+    Membership,
+    Organization,
+    OrganizationEvent,
+    OrganizationYear,
+    Person,
+    ReportingYear,
+    RoleAssignment,
+    subtree_q,
+)
+from committees.text import normalize_text
+
+STEP = Organization.steplen
+ALPHABET = Organization.alphabet
+
+
+# --- the tree of a year -------------------------------------------------------------------
+
+
+def _active_in_year(organization: Organization, year: int) -> bool:
+    if organization.founded_on and organization.founded_on.year > year:
+        return False
+    if organization.dissolved_on and organization.dissolved_on.year < year:
+        return False
+    return True
+
+
+@transaction.atomic
+def reporting_year_open(*, year: int) -> ReportingYear:
+    """Open a year: record the tree as it stands today as that year's tree. Idempotent."""
+    reporting_year, created = ReportingYear.objects.get_or_create(year=year)
+    if not created or OrganizationYear.objects.filter(year=year).exists():
+        return reporting_year
+    organizations = [org for org in Organization.objects.order_by("path") if _active_in_year(org, year)]
+    by_path = {org.path: org for org in organizations}
+    rows = []
+    for org in organizations:
+        parent = by_path.get(org.path[:-STEP]) if org.depth > 1 else None
+        rows.append(
+            OrganizationYear(
+                organization=org, year=year, parent=parent, path=org.path, depth=org.depth
+            )
+        )
+    OrganizationYear.objects.bulk_create(rows, batch_size=2000)
+    return reporting_year
+
+
+@transaction.atomic
+def reporting_year_close(*, year: int) -> ReportingYear:
+    """Freeze a year's tree: later reorganizations no longer touch it."""
+    reporting_year = ReportingYear.objects.select_for_update().get(year=year)
+    reporting_year.is_closed = True
+    reporting_year.closed_at = timezone.now()
+    reporting_year.save(update_fields=["is_closed", "closed_at"])
+    return reporting_year
+
+
+def _open_years_from(year: int) -> list[int]:
+    return list(
+        ReportingYear.objects.filter(year__gte=year, is_closed=False).order_by("year").values_list("year", flat=True)
+    )
+
+
+def _refuse_closed_year(on: datetime.date) -> None:
+    if ReportingYear.objects.filter(year=on.year, is_closed=True).exists():
+        raise ValidationError(
+            _("Năm %(year)s đã khóa sổ: không thể ghi nhận thay đổi có hiệu lực trong năm đó.") % {"year": on.year}
+        )
+
+
+def increment_step(step: str) -> str:
+    digits = [ALPHABET.index(ch) for ch in step]
+    position = len(digits) - 1
+    while position >= 0:
+        digits[position] += 1
+        if digits[position] < len(ALPHABET):
+            return "".join(ALPHABET[d] for d in digits)
+        digits[position] = 0
+        position -= 1
+    raise ValidationError(_("Tổ chức này đã có quá nhiều tổ chức trực thuộc."))
+
+
+def _next_child_path(parent_row: OrganizationYear) -> str:
+    last = (
+        OrganizationYear.objects.filter(subtree_q(parent_row.path), year=parent_row.year, depth=parent_row.depth + 1)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    if last is None:
+        return parent_row.path + ALPHABET[0] * (STEP - 1) + ALPHABET[1]
+    return parent_row.path + increment_step(last[-STEP:])
+
+
+def _year_row(organization: Organization, year: int) -> OrganizationYear | None:
+    return OrganizationYear.objects.filter(organization=organization, year=year).first()
+
+
+def _year_add(organization: Organization, parent: Organization | None, year: int) -> None:
+    if parent is None:
+        path = organization.path
+    else:
+        parent_row = _year_row(parent, year)
+        if parent_row is None:
+            return
+        path = _next_child_path(parent_row)
+    OrganizationYear.objects.create(
+        organization=organization, year=year, parent=parent, path=path, depth=len(path) // STEP
+    )
+
+
+def _year_move(organization: Organization, new_parent: Organization, year: int) -> None:
+    row = _year_row(organization, year)
+    parent_row = _year_row(new_parent, year)
+    if row is None:
+        return
+    if parent_row is None:
+        raise ValidationError(
+            _("“%(parent)s” không có trong cây tổ chức năm %(year)s.") % {"parent": new_parent, "year": year}
+        )
+    old_prefix = row.path
+    new_prefix = _next_child_path(parent_row)
+    rows = list(OrganizationYear.objects.filter(subtree_q(old_prefix), year=year))
+    for item in rows:
+        item.path = new_prefix + item.path[len(old_prefix) :]
+        item.depth = len(item.path) // STEP
+        if item.organization_id == organization.pk:
+            item.parent = new_parent
+    OrganizationYear.objects.bulk_update(rows, ["path", "depth", "parent"], batch_size=1000)
+
+
+# --- reorganizations --------------------------------------------------------------------
+
+
+def _refuse_dissolved(organization: Organization, message: str) -> None:
+    if organization.is_dissolved:
+        raise ValidationError(message % {"name": organization.name})
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    parent: Organization | None,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    issuer_code: str = "",
+    place_name: str = "",
+    founded_on: datetime.date | None = None,
+    by=None,
+) -> Organization:
+    name = normalize_text(name)
+    if not name:
+        raise ValidationError(_("Hãy nhập tên tổ chức."))
+    fields = {
+        "name": name,
+        "kind": kind,
+        "short_name": short_name,
+        "issuer_code": normalize_text(issuer_code),
+        "place_name": normalize_text(place_name),
+        "founded_on": founded_on,
+    }
+    if parent is None:
+        organization = Organization.objects.add_root(create_kwargs=fields)
+    else:
+        parent = Organization.objects.get(pk=parent.pk)
+        _refuse_dissolved(parent, _("“%(name)s” đã giải thể: không thể thành lập tổ chức trực thuộc."))
+        organization = Organization.objects.add_child(parent, create_kwargs=fields)
+    start_year = (founded_on or timezone.localdate()).year
+    for year in _open_years_from(start_year):
+        _year_add(organization, parent, year)
+    OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.CREATE,
+        organization=organization,
+        effective_on=founded_on or timezone.localdate(),
+        to_organization=parent,
+        by=by,
+    )
+    return organization
+
+
+def _check_move(organization: Organization, new_parent: Organization) -> None:
+    _refuse_dissolved(organization, _("“%(name)s” đã giải thể: không thể chuyển."))
+    _refuse_dissolved(new_parent, _("“%(name)s” đã giải thể: không thể nhận tổ chức trực thuộc."))
+    if new_parent.pk == organization.pk or new_parent.path.startswith(organization.path):
+        raise ValidationError(_("Không thể chuyển một tổ chức vào chính nó hoặc vào tổ chức trực thuộc nó."))
+
+
+def _move(organization: Organization, new_parent: Organization, on: datetime.date, by) -> None:
+    old_parent = Organization.objects.get_parent(organization)
+    Organization.objects.move(organization, new_parent, pos="last-child")
+    organization.refresh_from_db()
+    for year in _open_years_from(on.year):
+        _year_move(organization, new_parent, year)
+    OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.MOVE,
+        organization=organization,
+        effective_on=on,
+        from_parent=old_parent,
+        to_organization=new_parent,
+        by=by,
+    )
+
+
+@transaction.atomic
+def organization_move(
+    *, organization: Organization, new_parent: Organization, on: datetime.date, by=None
+) -> Organization:
+    """Move a subtree under another parent from `on`; years before `on` keep the old tree."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    new_parent = Organization.objects.get(pk=new_parent.pk)
+    _check_move(organization, new_parent)
+    if Organization.objects.get_parent(organization) == new_parent:
+        raise ValidationError(
+            _("“%(name)s” đã trực thuộc “%(parent)s”.") % {"name": organization.name, "parent": new_parent.name}
+        )
+    _refuse_closed_year(on)
+    _move(organization, new_parent, on, by)
+    return organization
+
+
+def _close_membership(person: Person, on: datetime.date) -> None:
+    Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=on)
+
+
+def _move_people(source: Organization, target: Organization, on: datetime.date) -> int:
+    people = list(Person.objects.filter(organization=source, left_on__isnull=True))
+    day_before = on - datetime.timedelta(days=1)
+    for person in people:
+        Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=max(day_before, person.joined_on or day_before))
+        Membership.objects.create(person=person, organization=target, start_on=on)
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(organization=target)
+    return len(people)
+
+
+@transaction.atomic
+def organization_merge(*, source: Organization, target: Organization, on: datetime.date, by=None) -> Organization:
+    """Merge `source` into `target` from `on`: its units, people and open-year records move;
+    records of closed years keep pointing at `source`, which is archived."""
+    source = Organization.objects.select_for_update().get(pk=source.pk)
+    target = Organization.objects.get(pk=target.pk)
+    if source.pk == target.pk:
+        raise ValidationError(_("Không thể sáp nhập một tổ chức vào chính nó."))
+    _refuse_dissolved(source, _("“%(name)s” đã giải thể hoặc đã sáp nhập trước đó."))
+    _refuse_dissolved(target, _("Không thể sáp nhập vào “%(name)s” vì tổ chức này đã giải thể."))
+    if target.path.startswith(source.path):
+        raise ValidationError(_("Không thể sáp nhập một tổ chức vào tổ chức trực thuộc nó."))
+    _refuse_closed_year(on)
+    for child in Organization.objects.get_children(source).filter(dissolved_on__isnull=True):
+        _move(child, target, on, by)
+    _move_people(source, target, on)
+    _move_open_records(source, target, on)
+    _archive(source, on, merged_into=target)
+    OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.MERGE, organization=source, effective_on=on, to_organization=target, by=by
+    )
+    return target
+
+
+def _move_open_records(source: Organization, target: Organization, on: datetime.date) -> None:
+    # Records live in the other apps; each app says which of its records follow a merge.
+    from pledges.services import records_follow_merge
+
+    records_follow_merge(source=source, target=target, years=_open_years_from(on.year))
+
+
+def _archive(organization: Organization, on: datetime.date, *, merged_into: Organization | None = None) -> None:
+    organization.dissolved_on = on
+    organization.merged_into = merged_into
+    organization.save(update_fields=["dissolved_on", "merged_into"])
+    # It existed during the year of `on`; it has no place in the trees of later years.
+    OrganizationYear.objects.filter(
+        organization=organization, year__in=_open_years_from(on.year + 1)
+    ).delete()
+
+
+@transaction.atomic
+def organization_dissolve(*, organization: Organization, on: datetime.date, by=None) -> Organization:
+    """Archive an organization from `on`: history kept, no new records."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    _refuse_dissolved(organization, _("“%(name)s” đã giải thể trước đó."))
+    if Organization.objects.get_children(organization).filter(dissolved_on__isnull=True).exists():
+        raise ValidationError(
+            _("“%(name)s” còn tổ chức trực thuộc: hãy chuyển hoặc giải thể các tổ chức đó trước.")
+            % {"name": organization.name}
+        )
+    if Person.objects.filter(organization=organization, left_on__isnull=True).exists():
+        raise ValidationError(
+            _("“%(name)s” còn cá nhân đang sinh hoạt: hãy chuyển họ sang tổ chức khác hoặc dùng sáp nhập.")
+            % {"name": organization.name}
+        )
+    _refuse_closed_year(on)
+    _archive(organization, on)
+    OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.DISSOLVE, organization=organization, effective_on=on, by=by
+    )
+    return organization
+
+
+# --- people ----------------------------------------------------------------------------
+
+
+PERSON_FIELDS = ("full_name", "gender", "birth_year", "position", "category", "exemption", "exemption_reason")
+
+
+def _refuse_inactive_target(organization: Organization) -> None:
+    if organization.is_dissolved:
+        raise ValidationError(
+            _("“%(name)s” đã giải thể: không thể thêm cá nhân.") % {"name": organization.name}
+        )
+
+
+@transaction.atomic
+def person_create(*, organization: Organization, joined_on: datetime.date | None = None, by=None, **fields) -> Person:
+    _refuse_inactive_target(organization)
+    person = Person(organization=organization, joined_on=joined_on, **{k: fields[k] for k in fields if k in PERSON_FIELDS})
+    person.full_clean()
+    person.save()
+    Membership.objects.create(person=person, organization=organization, start_on=joined_on or timezone.localdate())
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by=None, **fields) -> Person:
+    for name in PERSON_FIELDS:
+        if name in fields:
+            setattr(person, name, fields[name])
+    if "left_on" in fields:
+        person.left_on = fields["left_on"]
+    person.full_clean()
+    person.save()
+    if person.left_on:
+        Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=person.left_on)
+    return person
+
+
+@transaction.atomic
+def person_transfer(*, person: Person, organization: Organization, on: datetime.date, by=None) -> Person:
+    """Move a person to another organization from `on`; earlier years keep the old one."""
+    _refuse_inactive_target(organization)
+    if organization.pk == person.organization_id:
+        raise ValidationError(_("Cá nhân này đã sinh hoạt tại tổ chức đó."))
+    if person.left_on:
+        raise ValidationError(_("Cá nhân này đã rời tổ chức."))
+    _close_membership(person, on - datetime.timedelta(days=1))
+    Membership.objects.create(person=person, organization=organization, start_on=on)
+    person.organization = organization
+    person.save(update_fields=["organization", "updated_at"])
+    return person
+
+
+# --- roles -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_assign(*, user, organization: Organization, role: str, by=None) -> RoleAssignment:
+    assignment = RoleAssignment(user=user, organization=organization, role=role)
+    assignment.full_clean()
+    assignment.save()
+    return assignment

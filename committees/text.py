@@ -1,0 +1,65 @@
+"""Normalization of every piece of user text, in one place.
+
+Names are stored NFC (a keyboard may send "Hoà" decomposed) and trimmed; a search key
+(lowercase, no marks, đ→d) sits beside them so that search works the same on SQLite and
+PostgreSQL and can be indexed.
+"""
+
+import unicodedata
+
+_VIETNAMESE_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_BASE_ORDER = {letter: index for index, letter in enumerate(_VIETNAMESE_ALPHABET)}
+# Tone marks sort after the base letter in dictionary order: không dấu, huyền, hỏi, ngã, sắc, nặng.
+_TONE_ORDER = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_LETTER_MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+
+
+def normalize_text(value: str | None) -> str:
+    """NFC-normalize, trim and collapse inner runs of whitespace."""
+    if value is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def normalize_multiline(value: str | None) -> str:
+    """NFC-normalize and trim each line, keeping paragraph breaks."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def search_key(value: str | None) -> str:
+    """Lowercase, without diacritics, đ→d: "Nguyễn Văn Hoà" → "nguyen van hoa"."""
+    text = normalize_text(value).lower().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def _letter_keys(word: str) -> tuple:
+    letters = []
+    tones = []
+    for ch in unicodedata.normalize("NFC", word.lower()):
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = decomposed[0]
+        marks = decomposed[1:]
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MODIFIERS))
+        tone = next((_TONE_ORDER[m] for m in marks if m in _TONE_ORDER), 0)
+        letters.append(_BASE_ORDER.get(letter, 100 + ord(letter)))
+        tones.append(tone)
+    return (tuple(letters), tuple(tones))
+
+
+def vietnamese_sort_key(full_name: str) -> tuple:
+    """Order of official lists: by given name (the last word), then the rest, in Vietnamese
+    alphabetical order (a ă â b c d đ e ê ...), tones breaking ties."""
+    words = normalize_text(full_name).split(" ")
+    given = words[-1] if words else ""
+    return (_letter_keys(given), tuple(_letter_keys(word) for word in words[:-1]))
+
+
+def uppercase_vi(value: str) -> str:
+    """Uppercase keeping Vietnamese marks: "Đảng ủy" → "ĐẢNG ỦY"."""
+    return unicodedata.normalize("NFC", normalize_text(value).upper())

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from committees import views
+
+app_name = "committees"
+
+urlpatterns = [
+    path("vai-tro/<int:assignment_id>/", views.role_switch, name="role_switch"),
+    path("to-chuc/", views.organization_list, name="organization_list"),
+    path("to-chuc/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("to-chuc/<int:pk>/ca-nhan/them/", views.person_create, name="person_create"),
+    path("ca-nhan/tim/", views.people_search, name="people_search"),
+    path("ca-nhan/<int:pk>/", views.person_detail, name="person_detail"),
+    path("ca-nhan/<int:pk>/sua/", views.person_update, name="person_update"),
+]

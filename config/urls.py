@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from committees import views as committee_views
+
+admin.site.site_header = "Làm theo Bác – Quản trị"
+admin.site.site_title = "Làm theo Bác"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("", committee_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("committees.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "committees.views.permission_denied_view"
