@@ -26,8 +26,9 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # The build-time SECRET_KEY only lets settings load; the real one comes from the environment.
-RUN SECRET_KEY=build-only-not-used-at-runtime python manage.py compilemessages -l vi \
-    && SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --noinput \
+RUN export SECRET_KEY=build-only-not-used-at-runtime \
+    && if [ -d locale ]; then python manage.py compilemessages -l vi; fi \
+    && python manage.py collectstatic --noinput \
     && mkdir -p "$MEDIA_ROOT" \
     && chown app:app "$MEDIA_ROOT"
 

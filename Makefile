@@ -93,7 +93,7 @@ lint: venv ## Lint with ruff (formatting differences are reported but do not fai
 	$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check . >/dev/null 2>&1 || { \
 		echo "Note: some files are not ruff-formatted (informational; 'make fmt' fixes them):"; \
-		$(VENV)/bin/ruff format --check . 2>&1 | sed 's/^/  /' || true; \
+		$(VENV)/bin/ruff format --check --output-format concise . 2>&1 | sed 's/^/  /' || true; \
 	}
 
 fmt: venv ## Sort imports and format the code with ruff

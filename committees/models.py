@@ -218,6 +218,11 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_text(self.full_name)
+        self.search_key = search_key(self.full_name)
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.full_name = normalize_text(self.full_name)
         self.position = normalize_text(self.position)
@@ -226,11 +231,6 @@ class Person(models.Model):
             raise ValidationError({"exemption_reason": _("Hãy ghi lý do miễn viết kế hoạch cá nhân.")})
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": _("Ngày rời tổ chức không thể trước ngày vào.")})
-
-    def save(self, *args, **kwargs):
-        self.full_name = normalize_text(self.full_name)
-        self.search_key = search_key(self.full_name)
-        super().save(*args, **kwargs)
 
     @property
     def pledge_form(self) -> str:

@@ -17,14 +17,15 @@ from committees.permissions import (
     get_person_for_user_or_404,
     perms_for,
 )
+from pledges.selectors import default_year
 
 ACTIVE_ROLE_SESSION_KEY = "active_assignment_id"
 
-# Where each role starts its day. Later issues point these at the roster, dashboard and reports.
+# Where each role starts its day: (url name, whether it takes the working year).
 LANDING_URL_NAMES = {
-    Role.SECRETARY: "committees:organization_detail",
-    Role.REVIEWER: "committees:organization_detail",
-    Role.CLERK: "committees:organization_detail",
+    Role.SECRETARY: ("pledges:roster", True),
+    Role.REVIEWER: ("committees:organization_detail", False),
+    Role.CLERK: ("committees:organization_detail", False),
 }
 
 
@@ -37,7 +38,9 @@ def active_grant(request: HttpRequest) -> Grant | None:
 
 
 def landing_url(grant: Grant) -> str:
-    return reverse(LANDING_URL_NAMES[grant.role], args=[grant.organization_id])
+    url_name, with_year = LANDING_URL_NAMES[grant.role]
+    args = [grant.organization_id, default_year()] if with_year else [grant.organization_id]
+    return reverse(url_name, args=args)
 
 
 @login_required
@@ -78,6 +81,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": selectors.organization_children_with_counts(organization=organization),
         "people": selectors.organization_people(organization=organization),
         "events": organization.events.select_related("from_parent", "to_organization")[:10],
+        "working_year": default_year(),
     }
     return render(request, "committees/organization_detail.html", context)
 

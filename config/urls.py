@@ -15,6 +15,7 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("committees.urls")),
+    path("", include("pledges.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

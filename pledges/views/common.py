@@ -1,0 +1,87 @@
+"""What every organization-and-year page shares: access, year, tabs, breadcrumbs."""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from committees import selectors as committee_selectors
+from committees.models import Organization
+from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
+from pledges import selectors
+from pledges.services.common import plan_for, year_is_closed
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    url_name: str
+
+
+TABS = [
+    Tab("roster", _("Kế hoạch cá nhân"), "pledges:roster"),
+    Tab("collective", _("Kế hoạch tập thể"), "pledges:collective_pledge"),
+    Tab("sessions", _("Học tập, sinh hoạt"), "pledges:session_list"),
+    Tab("exemplars", _("Mô hình, điển hình"), "pledges:exemplar_list"),
+    Tab("commendations", _("Khen thưởng"), "pledges:commendation_list"),
+    Tab("plan", _("Kế hoạch năm"), "pledges:plan_detail"),
+]
+
+
+def check_year(year: int) -> int:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404
+    return year
+
+
+def org_for(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW) -> Organization:
+    return get_organization_for_user_or_404(request.user, pk, perm)
+
+
+def org_year_context(request: HttpRequest, organization: Organization, year: int, *, tab: str) -> dict:
+    """Context for a page about one organization in one year (a few queries, fixed)."""
+    closed = year_is_closed(organization=organization, year=year)
+    perms = perms_for(request.user, organization)
+    return {
+        "organization": organization,
+        "year": year,
+        "years": selectors.available_years(),
+        "perms": perms,
+        "can_enter": Perm.ENTER in perms and not closed,
+        "can_approve": Perm.APPROVE in perms and not closed,
+        "can_see_history": Perm.HISTORY in perms,
+        "year_closed": closed,
+        "plan": plan_for(organization=organization, year=year),
+        "tabs": TABS,
+        "active_tab": tab,
+        "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+    }
+
+
+def attach_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form so the page comes back filled."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def follow_year_picker(view):
+    """Without JavaScript the year picker submits ?nam=YYYY: send it to the same page of that year."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        picked = request.GET.get("nam", "")
+        if picked.isdigit() and "year" in kwargs and int(picked) != kwargs["year"]:
+            match = request.resolver_match
+            return redirect(f"{match.namespace}:{match.url_name}", **{**kwargs, "year": check_year(int(picked))})
+        return view(request, *args, **kwargs)
+
+    return wrapper
