@@ -39,17 +39,18 @@ def search_key(value: str | None) -> str:
 
 
 def _letter_keys(word: str) -> tuple:
+    """(base letters in alphabet order, tone of the syllable). The tone is taken from the
+    syllable, not its position, so "Hoà" and "Hòa" sort as the same name."""
     letters = []
-    tones = []
+    tone = 0
     for ch in unicodedata.normalize("NFC", word.lower()):
         decomposed = unicodedata.normalize("NFD", ch)
         base = decomposed[0]
         marks = decomposed[1:]
         letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MODIFIERS))
-        tone = next((_TONE_ORDER[m] for m in marks if m in _TONE_ORDER), 0)
+        tone = max(tone, next((_TONE_ORDER[m] for m in marks if m in _TONE_ORDER), 0))
         letters.append(_BASE_ORDER.get(letter, 100 + ord(letter)))
-        tones.append(tone)
-    return (tuple(letters), tuple(tones))
+    return (tuple(letters), tone)
 
 
 def vietnamese_sort_key(full_name: str) -> tuple:

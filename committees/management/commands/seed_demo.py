@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from committees.demo import province
 from committees.demo.users import DEMO_PASSWORD, ensure_demo_users
+from pledges import demo as demo_records
 
 
 class Command(BaseCommand):
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         else:
             province.build_province(members=members, seed=seed)
             self.stdout.write(f"Built the demo province with {members} people in {time.monotonic() - started:.1f} s.")
+        if not demo_records.records_exist():
+            started = time.monotonic()
+            demo_records.build_records(seed=seed)
+            self.stdout.write(f"Added the records of {', '.join(map(str, province.DEMO_YEARS))} in {time.monotonic() - started:.1f} s.")
         if not no_users:
             summary = ensure_demo_users()
             self.stdout.write(f"Demo users (password: {DEMO_PASSWORD}):")
