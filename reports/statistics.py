@@ -1,0 +1,646 @@
+"""Every figure of the movement, computed in one place.
+
+`organization_year_figures(organization=..., year=...)` returns the figures of an
+organization's subtree for a year, with the same figures for each child organization.
+Method: one GROUP BY organization query per family of measures (people, pledges, items,
+sessions, attendance, participants, exemplars, commendations), limited to the subtree of
+the year's tree (`OrganizationYear`, a path range), then summed up the tree in Python. The
+number of queries does not depend on the size of the tree, and a past year rolls up along
+the tree as it stood in that year. Several years are computed with the same queries.
+
+Dashboards, reports, spreadsheets and the API format these figures; none counts on its own.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from committees.models import (
+    CELL_KINDS,
+    PARTY_CATEGORIES,
+    Membership,
+    Organization,
+    OrganizationYear,
+    PersonCategory,
+    subtree_q,
+)
+from pledges.models import (
+    Commendation,
+    Exemplar,
+    Plan,
+    Pledge,
+    PledgeItem,
+    PledgeState,
+    SessionKind,
+    StudySession,
+    Theme,
+    default_deadline,
+)
+
+STEP = Organization.steplen
+UNION_CATEGORIES = (PersonCategory.YOUTH_UNION, PersonCategory.ASSOCIATION)
+REGISTERED_STATES = (PledgeState.SUBMITTED, PledgeState.ACCEPTED, PledgeState.RETURNED, PledgeState.EVALUATED)
+
+
+def category_group(category: str) -> str:
+    """party: đảng viên; union: đoàn viên, hội viên; other: everyone else."""
+    if category in PARTY_CATEGORIES:
+        return "party"
+    if category in UNION_CATEGORIES:
+        return "union"
+    return "other"
+
+
+@dataclass
+class Tallies:
+    """Raw counts of one organization, or of a subtree once rolled up."""
+
+    people: Counter = field(default_factory=Counter)  # (group, exempt) → n
+    pledges: Counter = field(default_factory=Counter)  # (kind, form, state, on_time, evaluation) → n
+    items: Counter = field(default_factory=Counter)  # (kind, result) → n
+    sessions: Counter = field(default_factory=Counter)  # kind → n
+    session_counts: Counter = field(default_factory=Counter)  # party / union / other / bridge_points → n
+    attendance: Counter = field(default_factory=Counter)  # (kind, group) → n
+    participants: Counter = field(default_factory=Counter)  # group → distinct people who studied the theme
+    exemplars: Counter = field(default_factory=Counter)  # status → n
+    commendations: Counter = field(default_factory=Counter)  # (recipient, form, authority, status) → n
+    units: Counter = field(default_factory=Counter)  # cells / cells_without_exemplar / cells_behind_meetings / ...
+
+    def add(self, other: "Tallies") -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).update(getattr(other, name))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Figures of one organization's subtree in one year, plus each child's."""
+
+    organization_id: int
+    name: str
+    kind: str
+    year: int
+    tallies: Tallies
+    deadline: datetime.date
+    required_meetings: int
+    dissolved: bool = False
+    children: tuple["Figures", ...] = ()
+
+    # --- people ------------------------------------------------------------------------
+    @property
+    def people_total(self) -> int:
+        return sum(self.tallies.people.values())
+
+    @property
+    def people_exempt(self) -> int:
+        return sum(n for (_, exempt), n in self.tallies.people.items() if exempt)
+
+    @property
+    def people_required(self) -> int:
+        return self.people_total - self.people_exempt
+
+    def people_in_group(self, group: str) -> int:
+        return sum(n for (g, _), n in self.tallies.people.items() if g == group)
+
+    @property
+    def party_members(self) -> int:
+        return self.people_in_group("party")
+
+    # --- personal pledges ----------------------------------------------------------------
+    def _personal(self, **match) -> int:
+        keys = ("kind", "form", "state", "on_time", "evaluation")
+        total = 0
+        for key, n in self.tallies.pledges.items():
+            row = dict(zip(keys, key, strict=True))
+            if row["kind"] == Pledge.Kind.PERSONAL and all(row[k] in v if isinstance(v, tuple) else row[k] == v for k, v in match.items()):
+                total += n
+        return total
+
+    @property
+    def pledges_total(self) -> int:
+        return self._personal()
+
+    @property
+    def pledges_registered(self) -> int:
+        return self._personal(state=REGISTERED_STATES)
+
+    @property
+    def pledges_draft(self) -> int:
+        return self._personal(state=PledgeState.DRAFT)
+
+    @property
+    def pledges_on_time(self) -> int:
+        return self._personal(state=REGISTERED_STATES, on_time=True)
+
+    @property
+    def pledges_late(self) -> int:
+        return self._personal(state=REGISTERED_STATES, on_time=False)
+
+    @property
+    def pledges_missing(self) -> int:
+        return max(self.people_required - self.pledges_registered, 0)
+
+    def pledges_by_form(self) -> dict[str, int]:
+        return {form: self._personal(form=form, state=REGISTERED_STATES) for form in ("01", "2A", "2B")}
+
+    def pledges_by_state(self) -> dict[str, int]:
+        return {state: self._personal(state=state) for state in PledgeState.values}
+
+    def evaluations(self) -> dict[str, int]:
+        levels = ("excellent", "good", "complete", "incomplete")
+        return {level: self._personal(state=PledgeState.EVALUATED, evaluation=level) for level in levels}
+
+    @property
+    def collective_pledges(self) -> int:
+        return sum(n for key, n in self.tallies.pledges.items() if key[0] == Pledge.Kind.COLLECTIVE)
+
+    # --- items ---------------------------------------------------------------------------
+    def items(self, kind: str = Pledge.Kind.PERSONAL, result: str | None = None) -> int:
+        return sum(n for (k, r), n in self.tallies.items.items() if k == kind and (result is None or r == result))
+
+    @property
+    def items_total(self) -> int:
+        return self.items()
+
+    @property
+    def items_done(self) -> int:
+        return self.items(result="done")
+
+    @property
+    def items_partly(self) -> int:
+        return self.items(result="partly")
+
+    @property
+    def items_not_done(self) -> int:
+        return self.items(result="not_done")
+
+    @property
+    def collective_items(self) -> int:
+        return self.items(Pledge.Kind.COLLECTIVE)
+
+    # --- sessions and participation ---------------------------------------------------------
+    @property
+    def sessions_total(self) -> int:
+        return sum(self.tallies.sessions.values())
+
+    def sessions_by_kind(self) -> dict[str, int]:
+        return {kind: self.tallies.sessions.get(kind, 0) for kind in SessionKind.values}
+
+    @property
+    def thematic_meetings(self) -> int:
+        return self.tallies.sessions.get(SessionKind.THEMATIC, 0)
+
+    def attendees_in_group(self, group: str) -> int:
+        ticked = sum(n for (_, g), n in self.tallies.attendance.items() if g == group)
+        return ticked + self.tallies.session_counts.get(group, 0)
+
+    @property
+    def attendees_total(self) -> int:
+        return sum(self.attendees_in_group(group) for group in ("party", "union", "other"))
+
+    @property
+    def attendees_party(self) -> int:
+        return self.attendees_in_group("party")
+
+    @property
+    def attendees_non_party(self) -> int:
+        return self.attendees_total - self.attendees_party
+
+    @property
+    def bridge_points(self) -> int:
+        return self.tallies.session_counts.get("bridge_points", 0)
+
+    def participants(self, group: str | None = None) -> int:
+        if group is None:
+            return sum(self.tallies.participants.values())
+        return self.tallies.participants.get(group, 0)
+
+    def participation_rate(self, group: str | None = None) -> float | None:
+        people = self.people_total if group is None else self.people_in_group(group)
+        return self.participants(group) / people if people else None
+
+    # --- exemplars, commendations, units ----------------------------------------------------
+    @property
+    def exemplars_total(self) -> int:
+        return sum(self.tallies.exemplars.values())
+
+    def exemplars_by_status(self) -> dict[str, int]:
+        return {status: self.tallies.exemplars.get(status, 0) for status in Exemplar.Status.values}
+
+    def commendation_count(self, *, recipient: str | None = None, form: str | None = None, status: str | None = "granted") -> int:
+        return sum(
+            n
+            for (r, f, _, s), n in self.tallies.commendations.items()
+            if (recipient is None or r == recipient) and (form is None or f == form) and (status is None or s == status)
+        )
+
+    def commendations_by_form(self, status: str = "granted") -> dict[str, dict[str, int]]:
+        forms = sorted({f for (_, f, _, _) in self.tallies.commendations})
+        return {
+            f: {r: self.commendation_count(recipient=r, form=f, status=status) for r in ("person", "collective")}
+            for f in forms
+        }
+
+    def commendations_by_authority(self, status: str = "granted") -> dict[str, int]:
+        result: Counter = Counter()
+        for (_, _, authority, s), n in self.tallies.commendations.items():
+            if s == status:
+                result[authority or "—"] += n
+        return dict(result)
+
+    @property
+    def commendations_granted(self) -> int:
+        return self.commendation_count()
+
+    @property
+    def proposals(self) -> int:
+        return self.commendation_count(status="proposed")
+
+    @property
+    def cells(self) -> int:
+        return self.tallies.units.get("cells", 0)
+
+    @property
+    def cells_without_exemplar(self) -> int:
+        return self.tallies.units.get("cells_without_exemplar", 0)
+
+    @property
+    def cells_behind_meetings(self) -> int:
+        return self.tallies.units.get("cells_behind_meetings", 0)
+
+    @property
+    def units_without_exemplar(self) -> int:
+        return self.tallies.units.get("units_without_exemplar", 0)
+
+    # --- rates ---------------------------------------------------------------------------
+    @property
+    def coverage(self) -> float | None:
+        return self.pledges_registered / self.people_required if self.people_required else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.pledges_on_time / self.pledges_registered if self.pledges_registered else None
+
+    @property
+    def items_done_rate(self) -> float | None:
+        return self.items_done / self.items_total if self.items_total else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self.tallies, name) for name in ("pledges", "sessions", "exemplars", "commendations", "people"))
+
+    def to_dict(self) -> dict:
+        """A JSON-ready snapshot of the headline figures (stored with each rendered report)."""
+        return {
+            "organization_id": self.organization_id,
+            "name": self.name,
+            "kind": self.kind,
+            "dissolved": self.dissolved,
+            "year": self.year,
+            "people_total": self.people_total,
+            "people_required": self.people_required,
+            "people_exempt": self.people_exempt,
+            "party_members": self.party_members,
+            "pledges_registered": self.pledges_registered,
+            "pledges_by_form": self.pledges_by_form(),
+            "pledges_by_state": self.pledges_by_state(),
+            "pledges_on_time": self.pledges_on_time,
+            "pledges_late": self.pledges_late,
+            "pledges_missing": self.pledges_missing,
+            "coverage": self.coverage,
+            "on_time_rate": self.on_time_rate,
+            "items_total": self.items_total,
+            "items_done": self.items_done,
+            "items_partly": self.items_partly,
+            "items_not_done": self.items_not_done,
+            "items_done_rate": self.items_done_rate,
+            "collective_pledges": self.collective_pledges,
+            "collective_items": self.collective_items,
+            "evaluations": self.evaluations(),
+            "sessions_by_kind": self.sessions_by_kind(),
+            "sessions_total": self.sessions_total,
+            "thematic_meetings": self.thematic_meetings,
+            "attendees_total": self.attendees_total,
+            "attendees_party": self.attendees_party,
+            "attendees_non_party": self.attendees_non_party,
+            "bridge_points": self.bridge_points,
+            "participation_rate": self.participation_rate(),
+            "participation_rate_party": self.participation_rate("party"),
+            "participation_rate_union": self.participation_rate("union"),
+            "exemplars_by_status": self.exemplars_by_status(),
+            "exemplars_total": self.exemplars_total,
+            "cells": self.cells,
+            "cells_without_exemplar": self.cells_without_exemplar,
+            "cells_behind_meetings": self.cells_behind_meetings,
+            "commendations_granted": self.commendations_granted,
+            "commendations_person": self.commendation_count(recipient="person"),
+            "commendations_collective": self.commendation_count(recipient="collective"),
+            "commendations_by_form": self.commendations_by_form(),
+            "proposals": self.proposals,
+            "deadline": self.deadline.isoformat(),
+            "required_meetings": self.required_meetings,
+            "children": [child.to_dict() for child in self.children],
+        }
+
+
+# --- the computation -----------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    organization_id: int
+    path: str
+    depth: int
+    tallies: Tallies = field(default_factory=Tallies)
+
+
+def _reference_date(year: int) -> datetime.date:
+    """Who counts as a member of year Y: those belonging at its end, or today while it runs."""
+    return min(datetime.date(year, 12, 31), timezone.localdate())
+
+
+def _year_subtree_q(roots: dict[int, str], *, year_field: str | None, prefix: str, date_field: str | None = None) -> Q:
+    """Records of each year whose organization lies in that year's subtree (a path range)."""
+    condition = Q(pk__in=[])
+    for year, path in roots.items():
+        part = subtree_q(path, field=f"{prefix}years__path") & Q(**{f"{prefix}years__year": year})
+        if year_field:
+            part &= Q(**{year_field: year})
+        if date_field:
+            part &= Q(**{f"{date_field}__gte": datetime.date(year, 1, 1), f"{date_field}__lte": datetime.date(year, 12, 31)})
+        condition |= part
+    return condition
+
+
+def organization_years_figures(*, organization: Organization, years: list[int]) -> dict[int, Figures | None]:
+    """Figures of `organization`'s subtree for each of `years` (None where it did not exist)."""
+    rows = list(
+        OrganizationYear.objects.filter(organization=organization, year__in=years).values_list("year", "path")
+    )
+    roots = dict(rows)
+    if not roots:
+        return dict.fromkeys(years)
+    nodes, names = _tree_nodes(roots)
+    _add_people(nodes, roots)
+    _add_pledges(nodes, roots)
+    _add_items(nodes, roots)
+    _add_sessions(nodes, roots)
+    _add_attendance(nodes, roots)
+    _add_exemplars(nodes, roots)
+    _add_commendations(nodes, roots)
+    ancestor_ids = _ancestor_ids(organization)
+    plans = _plans(roots, ancestor_ids + [organization.pk])
+    return {
+        year: _roll_up(nodes[year], roots[year], year, names, plans.get(year, {}), ancestor_ids) if year in roots else None
+        for year in years
+    }
+
+
+def _ancestor_ids(organization: Organization) -> list[int]:
+    """Ids above `organization` in the live tree, top first (whose plans it may inherit)."""
+    paths = [organization.path[:end] for end in range(STEP, len(organization.path), STEP)]
+    by_path = dict(Organization.objects.filter(path__in=paths).values_list("path", "pk"))
+    return [by_path[path] for path in paths if path in by_path]
+
+
+def organization_year_figures(*, organization: Organization, year: int) -> Figures | None:
+    return organization_years_figures(organization=organization, years=[year])[year]
+
+
+def _tree_nodes(roots: dict[int, str]) -> tuple[dict[int, dict[int, _Node]], dict[int, tuple[str, str, bool]]]:
+    condition = Q(pk__in=[])
+    for year, path in roots.items():
+        condition |= Q(year=year) & subtree_q(path)
+    nodes: dict[int, dict[int, _Node]] = {year: {} for year in roots}
+    names: dict[int, tuple[str, str, bool]] = {}
+    rows = OrganizationYear.objects.filter(condition).values_list(
+        "year", "organization_id", "path", "depth", "organization__name", "organization__kind", "organization__dissolved_on"
+    )
+    for year, org_id, path, depth, name, kind, dissolved_on in rows:
+        nodes[year][org_id] = _Node(org_id, path, depth)
+        names[org_id] = (name, kind, dissolved_on is not None)
+    return nodes, names
+
+
+def _tally(nodes, year, org_id) -> Tallies | None:
+    node = nodes.get(year, {}).get(org_id)
+    return node.tallies if node else None
+
+
+def _add_people(nodes, roots) -> None:
+    condition = Q(pk__in=[])
+    for year, path in roots.items():
+        day = _reference_date(year)
+        condition |= (
+            subtree_q(path, field="organization__years__path")
+            & Q(organization__years__year=year, start_on__lte=day)
+            & (Q(end_on__isnull=True) | Q(end_on__gte=day))
+        )
+    rows = (
+        Membership.objects.filter(condition)
+        .values("organization__years__year", "organization_id", "person__category", "person__exemption")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        tallies = _tally(nodes, row["organization__years__year"], row["organization_id"])
+        if tallies is not None:
+            tallies.people[(category_group(row["person__category"]), bool(row["person__exemption"]))] += row["n"]
+
+
+def _add_pledges(nodes, roots) -> None:
+    rows = (
+        Pledge.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization__"))
+        .values("year", "organization_id", "kind", "form", "state", "on_time", "evaluation")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        tallies = _tally(nodes, row["year"], row["organization_id"])
+        if tallies is not None:
+            key = (row["kind"], row["form"], row["state"], row["on_time"], row["evaluation"])
+            tallies.pledges[key] += row["n"]
+
+
+def _add_items(nodes, roots) -> None:
+    rows = (
+        PledgeItem.objects.filter(_year_subtree_q(roots, year_field="pledge__year", prefix="pledge__organization__"))
+        .values("pledge__year", "pledge__organization_id", "pledge__kind", "result")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        tallies = _tally(nodes, row["pledge__year"], row["pledge__organization_id"])
+        if tallies is not None:
+            tallies.items[(row["pledge__kind"], row["result"])] += row["n"]
+
+
+def _add_sessions(nodes, roots) -> None:
+    rows = (
+        StudySession.objects.filter(_year_subtree_q(roots, year_field=None, prefix="organization__", date_field="held_on"))
+        .values("held_on__year", "organization_id", "kind")
+        .annotate(
+            n=Count("id"),
+            party=Sum("extra_party_members"),
+            union=Sum("extra_union_members"),
+            other=Sum("extra_others"),
+            bridge=Sum("bridge_points"),
+        )
+        .order_by()
+    )
+    for row in rows:
+        tallies = _tally(nodes, row["held_on__year"], row["organization_id"])
+        if tallies is None:
+            continue
+        tallies.sessions[row["kind"]] += row["n"]
+        for key, name in (("party", "party"), ("union", "union"), ("other", "other"), ("bridge", "bridge_points")):
+            tallies.session_counts[name] += row[key] or 0
+
+
+def _add_attendance(nodes, roots) -> None:
+    through = StudySession.attendees.through
+    base = through.objects.filter(
+        _year_subtree_q(roots, year_field=None, prefix="studysession__organization__", date_field="studysession__held_on")
+    )
+    rows = (
+        base.values("studysession__held_on__year", "studysession__organization_id", "studysession__kind", "person__category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        tallies = _tally(nodes, row["studysession__held_on__year"], row["studysession__organization_id"])
+        if tallies is not None:
+            key = (row["studysession__kind"], category_group(row["person__category"]))
+            tallies.attendance[key] += row["n"]
+    # Taking part in the year's theme: having attended a study of the theme that year.
+    # Counted where the study was held: the organization the record was made in.
+    year_theme = Q(studysession__theme__kind=Theme.Kind.YEARLY, studysession__theme__year=F("studysession__held_on__year"))
+    studied = (
+        base.filter(Q(studysession__kind=SessionKind.STUDY) | year_theme)
+        .values("studysession__held_on__year", "studysession__organization_id", "person__category")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for row in studied:
+        tallies = _tally(nodes, row["studysession__held_on__year"], row["studysession__organization_id"])
+        if tallies is not None:
+            tallies.participants[category_group(row["person__category"])] += row["n"]
+
+
+def _add_exemplars(nodes, roots) -> None:
+    rows = (
+        Exemplar.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization__"))
+        .values("year", "organization_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        tallies = _tally(nodes, row["year"], row["organization_id"])
+        if tallies is not None:
+            tallies.exemplars[row["status"]] += row["n"]
+
+
+def _add_commendations(nodes, roots) -> None:
+    rows = (
+        Commendation.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization__"))
+        .values("year", "organization_id", "recipient_person_id", "form", "authority", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # Grouping by recipient id keeps one row per person; summed right away.
+    for row in rows:
+        tallies = _tally(nodes, row["year"], row["organization_id"])
+        if tallies is not None:
+            recipient = "person" if row["recipient_person_id"] else "collective"
+            tallies.commendations[(recipient, row["form"], row["authority"], row["status"])] += row["n"]
+
+
+def _plans(roots: dict[int, str], ancestor_ids: list[int]) -> dict[int, dict[int, Plan]]:
+    """Plans of each year on the subtree and above it."""
+    condition = Q(pk__in=[])
+    for year, path in roots.items():
+        condition |= Q(year=year) & (
+            (subtree_q(path, field="organization__years__path") & Q(organization__years__year=year))
+            | Q(organization_id__in=ancestor_ids)
+        )
+    result: dict[int, dict[int, Plan]] = {}
+    for plan in Plan.objects.filter(condition).distinct():
+        result.setdefault(plan.year, {})[plan.organization_id] = plan
+    return result
+
+
+def _plan_on_path(plans_by_org: dict[int, Plan], ancestry: list[int]) -> Plan | None:
+    for org_id in reversed(ancestry):
+        if org_id in plans_by_org:
+            return plans_by_org[org_id]
+    return None
+
+
+def _expected_meetings(required: int, year: int) -> int:
+    """Thematic meetings a cell should have held by now: all of them once the year is over,
+    else in proportion to the quarters already ended."""
+    today = timezone.localdate()
+    if today.year > year:
+        return required
+    if today.year < year:
+        return 0
+    quarters_done = (today.month - 1) // 3
+    return (required * quarters_done) // 4
+
+
+def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, plans_by_org, ancestor_ids) -> Figures:
+    by_path = {node.path: node for node in year_nodes.values()}
+    ancestors_above_root = ancestor_ids
+    deepest_first = sorted(year_nodes.values(), key=lambda node: node.depth, reverse=True)
+    totals: dict[int, Tallies] = {}
+    for node in deepest_first:
+        own = totals.setdefault(node.organization_id, Tallies())
+        own.add(node.tallies)
+        name, kind, _dissolved = names.get(node.organization_id, ("", "", False))
+        if kind in CELL_KINDS:
+            ancestry = ancestors_above_root + _ancestry(node.path, by_path)
+            plan = _plan_on_path(plans_by_org, ancestry)
+            required = plan.required_thematic_meetings if plan else 2
+            own.units["cells"] += 1
+            if not node.tallies.exemplars:
+                own.units["cells_without_exemplar"] += 1
+            if node.tallies.sessions.get(SessionKind.THEMATIC, 0) < _expected_meetings(required, year):
+                own.units["cells_behind_meetings"] += 1
+        if not node.tallies.exemplars and kind in (*CELL_KINDS, "grassroots"):
+            own.units["units_without_exemplar"] += 1
+        parent = by_path.get(node.path[:-STEP]) if node.path != root_path else None
+        if parent is not None:
+            totals.setdefault(parent.organization_id, Tallies()).add(own)
+    root = by_path[root_path]
+
+    def figures(node: _Node, with_children: bool) -> Figures:
+        ancestry = ancestors_above_root + _ancestry(node.path, by_path)
+        plan = _plan_on_path(plans_by_org, ancestry)
+        name, kind, dissolved = names.get(node.organization_id, ("", "", False))
+        children = ()
+        if with_children:
+            children = tuple(
+                figures(child, False)
+                for child in sorted(year_nodes.values(), key=lambda n: n.path)
+                if child.depth == node.depth + 1 and child.path.startswith(node.path)
+            )
+        return Figures(
+            organization_id=node.organization_id,
+            name=name,
+            kind=kind,
+            year=year,
+            tallies=totals.get(node.organization_id, Tallies()),
+            deadline=plan.pledge_deadline if plan else default_deadline(year),
+            required_meetings=plan.required_thematic_meetings if plan else 2,
+            dissolved=dissolved,
+            children=children,
+        )
+
+    return figures(root, True)
+
+
+def _ancestry(path: str, by_path: dict[str, _Node]) -> list[int]:
+    """Organization ids from the top of the year's subtree down to `path`."""
+    return [by_path[path[:end]].organization_id for end in range(STEP, len(path) + 1, STEP) if path[:end] in by_path]
