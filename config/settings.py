@@ -156,8 +156,19 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish must fail fast when Redis is down, so a request can say so instead of hanging.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    # An unacknowledged task comes back after this long if its worker died (acks_late).
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=30),
+}
+CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000, minimum=50_000)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BEAT_SCHEDULE: dict = {
+    "requeue-stuck-renders": {"task": "reports.tasks.requeue_stuck_renders", "schedule": 120.0},
+}
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

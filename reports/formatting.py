@@ -30,6 +30,9 @@ def number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     return sign + text
 
 
+BLANK = "\u00a0" * 6
+
+
 def percent(ratio: float | Decimal | None, decimals: int = 1) -> str:
     """A ratio as a Vietnamese percentage: 0.995 → "99,5%", 1 → "100%", 0.5 → "50%"."""
     if ratio is None:
@@ -63,9 +66,10 @@ def document_date(value: datetime.date, place: str = "") -> str:
 
 
 def document_number(number_value: int | None, type_code: str, issuer_code: str) -> str:
-    """ "1023-CV/ĐUK"; numbers below 10 carry a leading zero; no number yet → "   -BC/ĐU"."""
+    """ "1023-CV/ĐUK"; numbers below 10 carry a leading zero; no number yet leaves room to write
+    it by hand (non-breaking spaces, which documents keep)."""
     if number_value is None:
-        return f"     -{type_code}/{issuer_code}"
+        return "\u00a0" * 8 + f"-{type_code}/{issuer_code}"
     return f"{number_value:02d}-{type_code}/{issuer_code}"
 
 

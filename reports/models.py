@@ -1,0 +1,144 @@
+"""Year-end reports and their renders. The render row is the truth of a job."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committees.models import Organization
+from reports.profiles import DEFAULT_PROFILE, profile_choices
+
+NARRATIVE_MAX_LENGTH = 50_000
+
+
+def render_upload_to(instance: "ReportRender", filename: str) -> str:
+    # A random name: the file is never reachable by guessing, only through the checked view.
+    return f"renders/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Report(models.Model):
+    """The year-end report (báo cáo tổng kết) a clerk edits and finalizes."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        FINALIZED = "finalized", _("Đã hoàn thành")
+
+    organization = models.ForeignKey(Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT)
+    number = models.PositiveIntegerField(_("số văn bản"), null=True, blank=True)
+    place_name = models.CharField(_("địa danh"), max_length=100, blank=True)
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    title_summary = models.CharField(_("trích yếu"), max_length=300, blank=True)
+    opening = models.TextField(_("mở đầu"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    general_situation = models.TextField(_("I. Khái quát tình hình"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    deployment = models.TextField(_("1. Công tác triển khai học tập, quán triệt"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    propaganda = models.TextField(_("2. Công tác tuyên truyền"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    study = models.TextField(_("3. Công tác tổ chức, tham gia học tập chuyên đề"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    emulation = models.TextField(_("4. Kết quả thi đua"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    strengths = models.TextField(_("Ưu điểm"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    weaknesses = models.TextField(_("Tồn tại, hạn chế"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    remedies = models.TextField(_("Hướng khắc phục"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    directions = models.TextField(_("III. Phương hướng nhiệm vụ năm sau"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    recipients = models.TextField(_("Nơi nhận"), max_length=2000, blank=True)
+    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=100, default="T/M ĐẢNG ỦY")
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, default="BÍ THƯ")
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
+    layout_profile = models.CharField(_("thể thức"), max_length=30, choices=profile_choices(), default=DEFAULT_PROFILE)
+    version = models.PositiveIntegerField(default=1)
+    finalized_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    final_render = models.ForeignKey(
+        "ReportRender", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("bản chính thức")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("báo cáo tổng kết")
+        verbose_name_plural = _("báo cáo tổng kết")
+        ordering = ["-year", "organization__path"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="report_one_per_org_year")]
+
+    def __str__(self) -> str:
+        return f"Báo cáo {self.year} – {self.organization}"
+
+    @property
+    def is_finalized(self) -> bool:
+        return self.state == self.State.FINALIZED
+
+
+class RenderBatch(models.Model):
+    """Reports of every organization of a subtree rendered at once (one ZIP)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="render_batches")
+    year = models.PositiveSmallIntegerField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt xuất hàng loạt")
+        verbose_name_plural = _("lượt xuất hàng loạt")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class ReportRender(models.Model):
+    """One render of a report to a file: queued → rendering → ready | failed."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (.docx)"
+        XLSX = "xlsx", "Excel (.xlsx)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RENDERING = "rendering", _("Đang tạo")
+        READY = "ready", _("Sẵn sàng")
+        FAILED = "failed", _("Lỗi")
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="renders")
+    batch = models.ForeignKey(RenderBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="renders")
+    format = models.CharField(_("định dạng"), max_length=5, choices=Format.choices)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to=render_upload_to, blank=True, max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    figures = models.JSONField(_("số liệu"), null=True, blank=True)
+    error = models.CharField(_("lỗi"), max_length=1000, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản xuất báo cáo")
+        verbose_name_plural = _("bản xuất báo cáo")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"], name="render_state_created")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(state="ready") | ~Q(sha256=""), name="render_ready_has_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.format}, {self.get_state_display()})"
+
+    @property
+    def extension(self) -> str:
+        return f".{self.format}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.READY, self.State.FAILED)
+
+    def download_name(self) -> str:
+        return f"bao-cao-{self.report.year}-{self.report.organization_id}-{self.pk}{self.extension}"

@@ -218,8 +218,10 @@ class Figures:
         return self.tallies.participants.get(group, 0)
 
     def participation_rate(self, group: str | None = None) -> float | None:
+        """Share of the members who studied the theme; people who left after studying are
+        not members any more, so the share is capped at 1."""
         people = self.people_total if group is None else self.people_in_group(group)
-        return self.participants(group) / people if people else None
+        return min(self.participants(group) / people, 1.0) if people else None
 
     # --- exemplars, commendations, units ----------------------------------------------------
     @property

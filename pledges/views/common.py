@@ -31,6 +31,7 @@ TABS = [
     Tab("exemplars", _("Mô hình, điển hình"), "pledges:exemplar_list"),
     Tab("commendations", _("Khen thưởng"), "pledges:commendation_list"),
     Tab("plan", _("Kế hoạch năm"), "pledges:plan_detail"),
+    Tab("report", _("Báo cáo tổng kết"), "reports:report_page"),
 ]
 
 

@@ -28,3 +28,8 @@ def vn_date(value):
 @register.filter
 def vn_upper(value):
     return formatting.upper(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Report
+
+TEXTAREA = {"rows": 4, "class": "form-control"}
+
+
+class ReportForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Report
+        fields = [
+            "number", "document_date", "place_name", "title_summary", "opening", "general_situation", "deployment",
+            "propaganda", "study", "emulation", "strengths", "weaknesses", "remedies", "directions", "recipients",
+            "signer_authority", "signer_title", "signer_name", "layout_profile",
+        ]
+        widgets = {
+            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{name: forms.Textarea(attrs=TEXTAREA) for name in (
+                "opening", "general_situation", "deployment", "propaganda", "study", "emulation",
+                "strengths", "weaknesses", "remedies", "directions", "recipients")},
+        }
+        help_texts = {
+            "deployment": _("Các văn bản đã triển khai và số liệu được hệ thống tự điền; ở đây ghi thêm phần diễn giải."),
+            "study": _("Số liệu học tập, sinh hoạt chuyên đề được tự điền; ở đây ghi thêm phần diễn giải."),
+            "emulation": _("Số liệu đăng ký, việc làm theo, mô hình, khen thưởng được tự điền; ở đây ghi thêm kết quả nổi bật."),
+            "recipients": _("Mỗi dòng một nơi nhận, ví dụ: - Ban Thường vụ Đảng ủy Khối (b/c),"),
+            "number": _("Để trống nếu chưa lấy số."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class RenderForm(forms.Form):
+    format = forms.ChoiceField(choices=[("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel")])

@@ -1,0 +1,31 @@
+"""Celery tasks: thin wrappers that take primary keys and call services."""
+
+from celery import group, shared_task
+
+from reports import services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(services.TransientRenderError,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=5,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def render_report_task(self, render_id: int) -> None:
+    services.render_execute(render_id=render_id)
+
+
+@shared_task
+def requeue_stuck_renders() -> int:
+    return services.renders_requeue_stuck()
+
+
+def render_group(render_ids: list[int]) -> None:
+    """Send a batch of renders as one Celery group."""
+    if render_ids:
+        group(render_report_task.s(render_id) for render_id in render_ids).apply_async()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/", views.report_page, name="report_page"),
+    path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/mo/", views.report_open, name="report_open"),
+    path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/xuat-hang-loat/", views.batch_request, name="batch_request"),
+    path("bao-cao/<int:pk>/sua/", views.report_edit, name="report_edit"),
+    path("bao-cao/<int:pk>/xuat/", views.render_request, name="render_request"),
+    path("bao-cao/<int:pk>/hoan-thanh/", views.report_finalize, name="report_finalize"),
+    path("ban-xuat/<int:pk>/trang-thai/", views.render_status, name="render_status"),
+    path("ban-xuat/<int:pk>/tai-ve/", views.render_download, name="render_download"),
+    path("xuat-hang-loat/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("xuat-hang-loat/<int:pk>/zip/", views.batch_zip, name="batch_zip"),
+]

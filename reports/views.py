@@ -1,0 +1,193 @@
+"""Year-end report pages: open, edit, render, follow progress, download, finalize, batch."""
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committees.models import Organization
+from committees.permissions import Perm, get_in_scope_or_404, perms_for
+from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
+from reports import selectors, services
+from reports.forms import RenderForm, ReportForm
+from reports.models import RenderBatch, Report, ReportRender
+
+QUEUE_DOWN = _(
+    "Hàng đợi tạo báo cáo đang tạm thời không hoạt động. Yêu cầu đã được lưu; hãy bấm lại sau ít phút "
+    "(hệ thống cũng sẽ tự gửi lại)."
+)
+
+
+@login_required
+@follow_year_picker
+def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organization = org_for(request, pk)
+    check_year(year)
+    report = Report.objects.filter(organization=organization, year=year).first()
+    perms = perms_for(request.user, organization)
+    context = {
+        **org_year_context(request, organization, year, tab="report"),
+        "report": report,
+        "renders": selectors.renders_of(report) if report else [],
+        "can_report": Perm.REPORT in perms,
+        "can_write": Perm.NARRATIVE in perms,
+        "children": selectors.children_reports(organization=organization, year=year),
+        "batches": RenderBatch.objects.filter(organization=organization, year=year)[:5],
+        "render_form": RenderForm(),
+    }
+    return render(request, "reports/report_page.html", context)
+
+
+@login_required
+@require_POST
+def report_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organization = org_for(request, pk, Perm.REPORT)
+    check_year(year)
+    try:
+        report = services.report_open(organization=organization, year=year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:report_page", organization.pk, year)
+    return redirect("reports:report_edit", report.pk)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_in_scope_or_404(Report.objects.all(), request.user, pk, Perm.NARRATIVE)
+    if report.is_finalized:
+        messages.info(request, _("Báo cáo đã hoàn thành: không sửa được nữa."))
+        return redirect("reports:report_page", report.organization_id, report.year)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.report_update(report=report, data=data, expected_version=form.cleaned_data["version"], by=request.user)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Đã lưu nội dung báo cáo."))
+            return redirect("reports:report_page", report.organization_id, report.year)
+    context = {
+        **org_year_context(request, report.organization, report.year, tab="report"),
+        "report": report,
+        "form": form,
+    }
+    return render(request, "reports/report_edit.html", context)
+
+
+def _attach(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_POST
+def render_request(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_in_scope_or_404(Report.objects.all(), request.user, pk, Perm.REPORT)
+    form = RenderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Định dạng không hợp lệ."))
+    else:
+        try:
+            render_job = services.render_request(report=report, format=form.cleaned_data["format"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except services.QueueUnavailable:
+            messages.warning(request, QUEUE_DOWN)
+        else:
+            messages.info(request, _("Đã gửi yêu cầu tạo tệp %(f)s.") % {"f": render_job.get_format_display()})
+    return redirect("reports:report_page", report.organization_id, report.year)
+
+
+@login_required
+def render_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """One render's row; htmx polls it until the job is finished."""
+    render_job = get_in_scope_or_404(ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization")
+    return render(request, "reports/partials/render_row.html", {"render": render_job})
+
+
+@login_required
+def render_download(request: HttpRequest, pk: int) -> HttpResponse:
+    render_job = get_in_scope_or_404(ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization")
+    if render_job.state != ReportRender.State.READY or not render_job.file:
+        raise Http404
+    try:
+        handle = render_job.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=render_job.download_name())
+
+
+@login_required
+@require_POST
+def report_finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_in_scope_or_404(Report.objects.all(), request.user, pk, Perm.REPORT)
+    try:
+        services.report_finalize(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Báo cáo đã hoàn thành và được khóa."))
+    return redirect("reports:report_page", report.organization_id, report.year)
+
+
+@login_required
+@require_POST
+def batch_request(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organization = org_for(request, pk, Perm.REPORT)
+    check_year(year)
+    try:
+        batch = services.batch_request(organization=organization, year=year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:report_page", organization.pk, year)
+    except services.QueueUnavailable:
+        messages.warning(request, QUEUE_DOWN)
+        return redirect("reports:report_page", organization.pk, year)
+    return redirect("reports:batch_detail", batch.pk)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
+    renders = list(batch.renders.select_related("report__organization").order_by("report__organization__path"))
+    template = "reports/partials/batch_rows.html" if request.htmx else "reports/batch_detail.html"
+    context = {
+        **org_year_context(request, batch.organization, batch.year, tab="report"),
+        "batch": batch,
+        "renders": renders,
+        "done": sum(1 for r in renders if r.is_finished),
+        "ready": sum(1 for r in renders if r.state == ReportRender.State.READY),
+    }
+    return render(request, template, context)
+
+
+@login_required
+def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
+    ready = batch.renders.filter(state=ReportRender.State.READY).select_related("report__organization")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for render_job in ready:
+            try:
+                with render_job.file.open("rb") as handle:
+                    archive.writestr(_zip_name(render_job), handle.read())
+            except OSError:
+                continue
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"bao-cao-{batch.year}-{batch.organization_id}.zip")
+
+
+def _zip_name(render_job: ReportRender) -> str:
+    organization: Organization = render_job.report.organization
+    safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in organization.name).strip()
+    return f"{render_job.report.year} - {safe} - {render_job.pk}{render_job.extension}"
