@@ -7,7 +7,7 @@ import time_machine
 
 from committees import services as committee_services
 from committees.models import PersonCategory
-from pledges.models import Commendation, Exemplar, Pledge, SessionKind, StudySession
+from pledges.models import Commendation, Exemplar, Pledge, SessionKind
 from pledges.services import pledges as pledge_services
 from pledges.services.pledges import AssessmentInput, ItemInput
 from pledges.services.records import CommendationInput, SessionInput, commendation_save, exemplar_save, session_create
