@@ -15,12 +15,14 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from committees.models import (
     CELL_KINDS,
     PARTY_CATEGORIES,
+    PATH_MAX_LENGTH,
     Membership,
     Organization,
     OrganizationYear,
@@ -363,11 +365,17 @@ def _reference_date(year: int) -> datetime.date:
     return min(datetime.date(year, 12, 31), timezone.localdate())
 
 
+def _in_year_subtree(year: int, path: str):
+    """Ids of the organizations in the subtree at `path` of the year's tree (a subquery)."""
+    return OrganizationYear.objects.filter(subtree_q(path), year=year).values("organization_id")
+
+
 def _year_subtree_q(roots: dict[int, str], *, year_field: str | None, prefix: str, date_field: str | None = None) -> Q:
-    """Records of each year whose organization lies in that year's subtree (a path range)."""
+    """Records of each year whose organization lies in that year's subtree. A semi-join on
+    the year's tree (IN subquery), which the planner runs as a hashed lookup."""
     condition = Q(pk__in=[])
     for year, path in roots.items():
-        part = subtree_q(path, field=f"{prefix}years__path") & Q(**{f"{prefix}years__year": year})
+        part = Q(**{f"{prefix}id__in": _in_year_subtree(year, path)})
         if year_field:
             part &= Q(**{year_field: year})
         if date_field:
@@ -378,13 +386,9 @@ def _year_subtree_q(roots: dict[int, str], *, year_field: str | None, prefix: st
 
 def organization_years_figures(*, organization: Organization, years: list[int]) -> dict[int, Figures | None]:
     """Figures of `organization`'s subtree for each of `years` (None where it did not exist)."""
-    rows = list(
-        OrganizationYear.objects.filter(organization=organization, year__in=years).values_list("year", "path")
-    )
-    roots = dict(rows)
+    nodes, names, roots = _tree_nodes(organization, years)
     if not roots:
         return dict.fromkeys(years)
-    nodes, names = _tree_nodes(roots)
     _add_people(nodes, roots)
     _add_pledges(nodes, roots)
     _add_items(nodes, roots)
@@ -392,38 +396,39 @@ def organization_years_figures(*, organization: Organization, years: list[int]) 
     _add_attendance(nodes, roots)
     _add_exemplars(nodes, roots)
     _add_commendations(nodes, roots)
-    ancestor_ids = _ancestor_ids(organization)
-    plans = _plans(roots, ancestor_ids + [organization.pk])
+    ancestor_paths = [organization.path[:end] for end in range(STEP, len(organization.path), STEP)]
+    plans = _plans(roots, ancestor_paths)
     return {
-        year: _roll_up(nodes[year], roots[year], year, names, plans.get(year, {}), ancestor_ids) if year in roots else None
+        year: _roll_up(nodes[year], roots[year], year, names, *plans.get(year, ({}, []))) if year in roots else None
         for year in years
     }
-
-
-def _ancestor_ids(organization: Organization) -> list[int]:
-    """Ids above `organization` in the live tree, top first (whose plans it may inherit)."""
-    paths = [organization.path[:end] for end in range(STEP, len(organization.path), STEP)]
-    by_path = dict(Organization.objects.filter(path__in=paths).values_list("path", "pk"))
-    return [by_path[path] for path in paths if path in by_path]
 
 
 def organization_year_figures(*, organization: Organization, year: int) -> Figures | None:
     return organization_years_figures(organization=organization, years=[year])[year]
 
 
-def _tree_nodes(roots: dict[int, str]) -> tuple[dict[int, dict[int, _Node]], dict[int, tuple[str, str, bool]]]:
-    condition = Q(pk__in=[])
-    for year, path in roots.items():
-        condition |= Q(year=year) & subtree_q(path)
-    nodes: dict[int, dict[int, _Node]] = {year: {} for year in roots}
-    names: dict[int, tuple[str, str, bool]] = {}
-    rows = OrganizationYear.objects.filter(condition).values_list(
-        "year", "organization_id", "path", "depth", "organization__name", "organization__kind", "organization__dissolved_on"
+def _tree_nodes(organization: Organization, years: list[int]):
+    """The subtree of `organization` in each year's tree, found in one query: each row is
+    compared with the organization's own path of the same year."""
+    root_path = OrganizationYear.objects.filter(organization=organization, year=OuterRef("year")).values("path")[:1]
+    rows = (
+        OrganizationYear.objects.filter(year__in=years)
+        .annotate(root_path=Subquery(root_path))
+        .filter(path__gte=F("root_path"), path__lte=Concat(F("root_path"), Value("Z" * PATH_MAX_LENGTH)))
+        .values_list(
+            "year", "organization_id", "path", "depth", "organization__name", "organization__kind", "organization__dissolved_on"
+        )
     )
+    nodes: dict[int, dict[int, _Node]] = {}
+    names: dict[int, tuple[str, str, bool]] = {}
+    roots: dict[int, str] = {}
     for year, org_id, path, depth, name, kind, dissolved_on in rows:
-        nodes[year][org_id] = _Node(org_id, path, depth)
+        nodes.setdefault(year, {})[org_id] = _Node(org_id, path, depth)
         names[org_id] = (name, kind, dissolved_on is not None)
-    return nodes, names
+        if org_id == organization.pk:
+            roots[year] = path
+    return nodes, names, roots
 
 
 def _tally(nodes, year, org_id) -> Tallies | None:
@@ -432,29 +437,28 @@ def _tally(nodes, year, org_id) -> Tallies | None:
 
 
 def _add_people(nodes, roots) -> None:
-    condition = Q(pk__in=[])
+    """Members at each year's reference date; one query, a UNION of one part per year."""
+    parts = []
     for year, path in roots.items():
         day = _reference_date(year)
-        condition |= (
-            subtree_q(path, field="organization__years__path")
-            & Q(organization__years__year=year, start_on__lte=day)
-            & (Q(end_on__isnull=True) | Q(end_on__gte=day))
+        parts.append(
+            Membership.objects.filter(organization_id__in=_in_year_subtree(year, path), start_on__lte=day)
+            .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+            .annotate(y=Value(year))
+            .values("y", "organization_id", "person__category", "person__exemption")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-    rows = (
-        Membership.objects.filter(condition)
-        .values("organization__years__year", "organization_id", "person__category", "person__exemption")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     for row in rows:
-        tallies = _tally(nodes, row["organization__years__year"], row["organization_id"])
+        tallies = _tally(nodes, row["y"], row["organization_id"])
         if tallies is not None:
             tallies.people[(category_group(row["person__category"]), bool(row["person__exemption"]))] += row["n"]
 
 
 def _add_pledges(nodes, roots) -> None:
     rows = (
-        Pledge.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization__"))
+        Pledge.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization_"))
         .values("year", "organization_id", "kind", "form", "state", "on_time", "evaluation")
         .annotate(n=Count("id"))
         .order_by()
@@ -468,7 +472,7 @@ def _add_pledges(nodes, roots) -> None:
 
 def _add_items(nodes, roots) -> None:
     rows = (
-        PledgeItem.objects.filter(_year_subtree_q(roots, year_field="pledge__year", prefix="pledge__organization__"))
+        PledgeItem.objects.filter(_year_subtree_q(roots, year_field="pledge__year", prefix="pledge__organization_"))
         .values("pledge__year", "pledge__organization_id", "pledge__kind", "result")
         .annotate(n=Count("id"))
         .order_by()
@@ -481,7 +485,7 @@ def _add_items(nodes, roots) -> None:
 
 def _add_sessions(nodes, roots) -> None:
     rows = (
-        StudySession.objects.filter(_year_subtree_q(roots, year_field=None, prefix="organization__", date_field="held_on"))
+        StudySession.objects.filter(_year_subtree_q(roots, year_field=None, prefix="organization_", date_field="held_on"))
         .values("held_on__year", "organization_id", "kind")
         .annotate(
             n=Count("id"),
@@ -504,7 +508,7 @@ def _add_sessions(nodes, roots) -> None:
 def _add_attendance(nodes, roots) -> None:
     through = StudySession.attendees.through
     base = through.objects.filter(
-        _year_subtree_q(roots, year_field=None, prefix="studysession__organization__", date_field="studysession__held_on")
+        _year_subtree_q(roots, year_field=None, prefix="studysession__organization_", date_field="studysession__held_on")
     )
     rows = (
         base.values("studysession__held_on__year", "studysession__organization_id", "studysession__kind", "person__category")
@@ -533,7 +537,7 @@ def _add_attendance(nodes, roots) -> None:
 
 def _add_exemplars(nodes, roots) -> None:
     rows = (
-        Exemplar.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization__"))
+        Exemplar.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization_"))
         .values("year", "organization_id", "status")
         .annotate(n=Count("id"))
         .order_by()
@@ -546,7 +550,7 @@ def _add_exemplars(nodes, roots) -> None:
 
 def _add_commendations(nodes, roots) -> None:
     rows = (
-        Commendation.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization__"))
+        Commendation.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization_"))
         .values("year", "organization_id", "recipient_person_id", "form", "authority", "status")
         .annotate(n=Count("id"))
         .order_by()
@@ -559,25 +563,31 @@ def _add_commendations(nodes, roots) -> None:
             tallies.commendations[(recipient, row["form"], row["authority"], row["status"])] += row["n"]
 
 
-def _plans(roots: dict[int, str], ancestor_ids: list[int]) -> dict[int, dict[int, Plan]]:
-    """Plans of each year on the subtree and above it."""
+def _plans(roots: dict[int, str], ancestor_paths: list[str]) -> dict[int, tuple[dict[int, Plan], list[Plan]]]:
+    """Plans of each year: those in the subtree by organization, and those above it (which
+    the subtree inherits), nearest last."""
     condition = Q(pk__in=[])
     for year, path in roots.items():
         condition |= Q(year=year) & (
             (subtree_q(path, field="organization__years__path") & Q(organization__years__year=year))
-            | Q(organization_id__in=ancestor_ids)
+            | Q(organization__path__in=ancestor_paths)
         )
-    result: dict[int, dict[int, Plan]] = {}
-    for plan in Plan.objects.filter(condition).distinct():
-        result.setdefault(plan.year, {})[plan.organization_id] = plan
+    result: dict[int, tuple[dict[int, Plan], list[Plan]]] = {year: ({}, []) for year in roots}
+    plans = Plan.objects.filter(condition).select_related("organization").distinct()
+    for plan in sorted(plans, key=lambda p: len(p.organization.path)):
+        inside, above = result[plan.year]
+        if plan.organization.path in ancestor_paths:
+            above.append(plan)
+        else:
+            inside[plan.organization_id] = plan
     return result
 
 
-def _plan_on_path(plans_by_org: dict[int, Plan], ancestry: list[int]) -> Plan | None:
+def _plan_on_path(inside: dict[int, Plan], above: list[Plan], ancestry: list[int]) -> Plan | None:
     for org_id in reversed(ancestry):
-        if org_id in plans_by_org:
-            return plans_by_org[org_id]
-    return None
+        if org_id in inside:
+            return inside[org_id]
+    return above[-1] if above else None
 
 
 def _expected_meetings(required: int, year: int) -> int:
@@ -592,9 +602,8 @@ def _expected_meetings(required: int, year: int) -> int:
     return (required * quarters_done) // 4
 
 
-def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, plans_by_org, ancestor_ids) -> Figures:
+def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, inside, above) -> Figures:
     by_path = {node.path: node for node in year_nodes.values()}
-    ancestors_above_root = ancestor_ids
     deepest_first = sorted(year_nodes.values(), key=lambda node: node.depth, reverse=True)
     totals: dict[int, Tallies] = {}
     for node in deepest_first:
@@ -602,8 +611,7 @@ def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, pla
         own.add(node.tallies)
         name, kind, _dissolved = names.get(node.organization_id, ("", "", False))
         if kind in CELL_KINDS:
-            ancestry = ancestors_above_root + _ancestry(node.path, by_path)
-            plan = _plan_on_path(plans_by_org, ancestry)
+            plan = _plan_on_path(inside, above, _ancestry(node.path, by_path))
             required = plan.required_thematic_meetings if plan else 2
             own.units["cells"] += 1
             if not node.tallies.exemplars:
@@ -618,8 +626,7 @@ def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, pla
     root = by_path[root_path]
 
     def figures(node: _Node, with_children: bool) -> Figures:
-        ancestry = ancestors_above_root + _ancestry(node.path, by_path)
-        plan = _plan_on_path(plans_by_org, ancestry)
+        plan = _plan_on_path(inside, above, _ancestry(node.path, by_path))
         name, kind, dissolved = names.get(node.organization_id, ("", "", False))
         children = ()
         if with_children:

@@ -183,7 +183,6 @@ def test_batch_renders_every_organization_of_the_subtree(world, planned, django_
 
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_office_formats_render(world, planned, django_capture_on_commit_callbacks, fmt):
-    pytest.importorskip("reports.rendering_office")
     report = services.report_open(organization=world.committee_a, year=2024)
     render = rendered(report, fmt, capture=django_capture_on_commit_callbacks)
     assert render.state == "ready", render.error

@@ -1,0 +1,492 @@
+"""Pure rendering for office suites: a report's content → Word (.docx) and Excel (.xlsx) bytes.
+
+Nothing here touches the database: both functions take objects already built by
+`reports.content.build_document` and `reports.statistics`. Every piece of text is written as
+plain text (python-docx and openpyxl escape XML); text cells in Excel are forced to strings
+so that a name starting with "=" is never read as a formula.
+"""
+
+import io
+import re
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pledges.models import CommendationForm
+from reports import formatting as fmt
+from reports.content import EVALUATION_PHRASES, AppendixRow, ReportDocument, Section
+from reports.profiles import LayoutProfile
+from reports.statistics import Figures
+
+DOCX_FONT = "Times New Roman"  # what Word users have; the PDF ships a metric-compatible font
+DOCX_LANGUAGE = "vi-VN"
+A4_MM = (210, 297)
+HEADER_SPLIT = (0.45, 0.55)  # left / right share of the text width, as in the PDF
+SIGNATURE_BLANK_LINES = 4
+TOTAL_LABEL = "Tổng cộng"
+ORDINAL_LABEL = "TT"
+# Characters XML 1.0 forbids (control characters other than tab, newline, carriage return).
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean(text: str | None) -> str:
+    return XML_ILLEGAL.sub("", text or "")
+
+
+def appendix_text(key: str, value) -> str:
+    """An appendix value as document text: numbers "8.842", the coverage ratio "99,5%"."""
+    if key == "name":
+        return str(value or "")
+    if key == "coverage":
+        return fmt.percent(value)
+    return fmt.number(value)
+
+
+# --- Word: document-wide setup ------------------------------------------------------------------
+
+
+def _set_fonts(rpr, font: str) -> None:
+    """Name the font for every script (Latin, East Asian, complex), dropping theme fonts."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(script), font)
+
+
+def _set_language(rpr, language: str) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def setup_styles(doc: DocxDocument, profile: LayoutProfile) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, DOCX_FONT)
+    _set_language(rpr, DOCX_LANGUAGE)
+    normal = doc.styles["Normal"]
+    normal.font.name = DOCX_FONT
+    normal.font.size = Pt(profile.body_size_pt)
+    _set_fonts(normal.element.get_or_add_rPr(), DOCX_FONT)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+
+
+def setup_page(section, profile: LayoutProfile, *, landscape: bool = False) -> None:
+    width, height = (Mm(A4_MM[1]), Mm(A4_MM[0])) if landscape else (Mm(A4_MM[0]), Mm(A4_MM[1]))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+    section.top_margin = Mm(profile.margin_top_mm)
+    section.bottom_margin = Mm(profile.margin_bottom_mm)
+    section.left_margin = Mm(profile.margin_left_mm)
+    section.right_margin = Mm(profile.margin_right_mm)
+
+
+def text_width(section) -> int:
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _add_field(paragraph: Paragraph, instruction: str, size_pt: float) -> None:
+    """A Word field (PAGE, ...) as begin / instruction / separate / result / end runs."""
+
+    def run_with(element):
+        run = paragraph.add_run()
+        run.font.size = Pt(size_pt)
+        run._r.append(element)
+        return run
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run("2").font.size = Pt(size_pt)  # shown until Word updates the field
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def add_page_numbers(section, profile: LayoutProfile) -> None:
+    """Page numbers centred at the top from page 2: the first page has its own empty header."""
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False  # an explicit, empty first-page header
+    section.header_distance = Mm(10)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_field(paragraph, "PAGE", profile.page_number_size_pt)
+
+
+# --- Word: paragraphs and tables -------------------------------------------------------------------
+
+
+def write_run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    size_pt: float,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+) -> Paragraph:
+    """Plain text (escaped by python-docx) as one styled run of `paragraph`."""
+    paragraph.alignment = align
+    run = paragraph.add_run(clean(text))
+    run.font.size = Pt(size_pt)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    return paragraph
+
+
+def add_text(container, text: str, **style) -> Paragraph:
+    """A new paragraph of plain text in the document or a table cell."""
+    return write_run(container.add_paragraph(), text, **style)
+
+
+def first_cell_paragraph(cell: _Cell, text: str, **style) -> Paragraph:
+    """Table cells start with one empty paragraph: fill it instead of adding another."""
+    return write_run(cell.paragraphs[0], text, **style)
+
+
+def body_format(paragraph: Paragraph, profile: LayoutProfile) -> Paragraph:
+    """Justified, first-line indent, space after, line spacing of at least the profile's height."""
+    pf = paragraph.paragraph_format
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.first_line_indent = Mm(profile.first_line_indent_mm)
+    pf.space_after = Pt(profile.paragraph_spacing_pt)
+    pf.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    pf.line_spacing = Pt(profile.line_height_pt)
+    return paragraph
+
+
+def set_column_widths(table, widths: list[int]) -> None:
+    """Widths on the grid (read by LibreOffice) and on each cell (read by Word)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def two_column_table(doc: DocxDocument, shares: tuple[float, float]):
+    """A borderless two-column layout table spanning the text width."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    width = text_width(doc.sections[-1])
+    set_column_widths(table, [int(width * share) for share in shares])
+    return table.rows[0].cells
+
+
+def add_header_block(doc: DocxDocument, document: ReportDocument) -> None:
+    p = document.profile
+    left, right = two_column_table(doc, HEADER_SPLIT)
+    if document.superior_name:
+        first_cell_paragraph(left, fmt.upper(document.superior_name), size_pt=p.superior_size_pt)
+        add_text(left, document.issuer_name, size_pt=p.issuer_size_pt, bold=True)
+    else:
+        first_cell_paragraph(left, document.issuer_name, size_pt=p.issuer_size_pt, bold=True)
+    add_text(left, p.star, size_pt=p.issuer_size_pt)
+    add_text(left, document.number_line, size_pt=p.number_size_pt)
+    # The rule under the party's name is as long as the text: an underline.
+    first_cell_paragraph(right, p.party_name, size_pt=p.motto_size_pt, bold=True, underline=True)
+    place_date = add_text(right, document.place_date, size_pt=p.place_date_size_pt, italic=True)
+    place_date.paragraph_format.space_before = Pt(10)
+
+
+def add_title(doc: DocxDocument, document: ReportDocument) -> None:
+    p = document.profile
+    title = add_text(doc, document.type_name, size_pt=p.title_size_pt, bold=True)
+    title.paragraph_format.space_before = Pt(12)
+    add_text(doc, document.summary, size_pt=p.summary_size_pt, bold=True)
+    rule = add_text(doc, "-----", size_pt=p.summary_size_pt)
+    rule.paragraph_format.space_after = Pt(12)
+
+
+def add_body_paragraph(doc: DocxDocument, text: str, profile: LayoutProfile) -> None:
+    body_format(add_text(doc, text, size_pt=profile.body_size_pt), profile)
+
+
+def add_heading(doc: DocxDocument, text: str, profile: LayoutProfile, *, italic: bool = False) -> None:
+    paragraph = body_format(add_text(doc, text, size_pt=profile.body_size_pt, bold=True, italic=italic), profile)
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def add_section(doc: DocxDocument, section: Section, profile: LayoutProfile, level: int = 1) -> None:
+    """Headings "I. ..." and "1. ..." bold; deeper ones ("- Ưu điểm:") bold italic."""
+    add_heading(doc, section.heading, profile, italic=level >= 3)
+    for text in section.paragraphs:
+        add_body_paragraph(doc, text, profile)
+    for subsection in section.subsections:
+        add_section(doc, subsection, profile, level + 1)
+
+
+def add_closing(doc: DocxDocument, document: ReportDocument) -> None:
+    p = document.profile
+    spacer = doc.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(6)
+    left, right = two_column_table(doc, (0.5, 0.5))
+    first_cell_paragraph(
+        left,
+        "Nơi nhận:",
+        size_pt=p.recipients_heading_size_pt,
+        bold=True,
+        italic=True,
+        underline=True,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    for line in document.recipients:
+        add_text(left, line, size_pt=p.recipients_size_pt, align=WD_ALIGN_PARAGRAPH.LEFT)
+    first_cell_paragraph(right, fmt.upper(document.signer_authority), size_pt=p.signature_size_pt, bold=True)
+    add_text(right, document.signer_title, size_pt=p.signature_size_pt, bold=True)
+    for _ in range(SIGNATURE_BLANK_LINES):
+        add_text(right, "", size_pt=p.signature_size_pt)
+    add_text(right, document.signer_name, size_pt=p.signature_size_pt, bold=True)
+
+
+def _repeat_as_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _fill_appendix_row(cells, ordinal: str, row: AppendixRow, columns, size_pt: float, *, total: bool) -> None:
+    first_cell_paragraph(cells[0], ordinal, size_pt=size_pt, bold=total)
+    for cell, (key, _label) in zip(cells[1:], columns, strict=True):
+        is_name = key == "name"
+        text = TOTAL_LABEL if total and is_name else appendix_text(key, row.cell(key))
+        align = WD_ALIGN_PARAGRAPH.LEFT if is_name else WD_ALIGN_PARAGRAPH.RIGHT
+        first_cell_paragraph(cell, text, size_pt=size_pt, bold=total, align=align)
+
+
+def add_appendix(doc: DocxDocument, document: ReportDocument) -> None:
+    """The appendix on its own landscape page (a new section starts on a new page)."""
+    p = document.profile
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    setup_page(section, p, landscape=True)
+    section.different_first_page_header_footer = False  # numbered like page 2 onwards
+    title = add_text(doc, document.appendix_title, size_pt=p.body_size_pt, bold=True)
+    title.paragraph_format.space_after = Pt(8)
+    columns = document.appendix_columns
+    table = doc.add_table(rows=1, cols=len(columns) + 1)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, label in zip(header.cells, [ORDINAL_LABEL, *(label for _, label in columns)], strict=True):
+        first_cell_paragraph(cell, label, size_pt=p.table_size_pt, bold=True)
+    for index, row in enumerate(document.appendix_rows, start=1):
+        _fill_appendix_row(table.add_row().cells, str(index), row, columns, p.table_size_pt, total=False)
+    _fill_appendix_row(table.add_row().cells, "", document.appendix_total, columns, p.table_size_pt, total=True)
+    set_column_widths(table, appendix_widths(columns, text_width(section)))
+
+
+def appendix_widths(columns, width: int) -> list[int]:
+    """The ordinal narrow, the name wide, the figures sharing what is left."""
+    ordinal, name = Mm(10), Mm(60)
+    figures = max(len(columns) - 1, 1)
+    rest = (width - ordinal - name) // figures
+    return [ordinal, *(name if key == "name" else rest for key, _ in columns)]
+
+
+def render_docx(document: ReportDocument) -> bytes:
+    profile = document.profile
+    doc = docx.Document()
+    doc.core_properties.title = clean(f"{document.type_name} {document.summary}")
+    doc.core_properties.author = clean(document.organization_name)
+    doc.core_properties.last_modified_by = clean(document.organization_name)
+    setup_styles(doc, profile)
+    first = doc.sections[0]
+    setup_page(first, profile)
+    add_page_numbers(first, profile)
+    add_header_block(doc, document)
+    add_title(doc, document)
+    for text in document.opening:
+        add_body_paragraph(doc, text, profile)
+    for section in document.sections:
+        add_section(doc, section, profile)
+    add_closing(doc, document)
+    if document.appendix_rows:
+        add_appendix(doc, document)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Excel ------------------------------------------------------------------------------------------
+
+PERCENT_FORMAT = "0.0%"
+INTEGER_FORMAT = "#,##0"
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
+THIN = Side(style="thin")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def summary_rows(f: Figures) -> list[tuple[str, int | float | None, bool]]:
+    """The headline figures as (label, value, is_rate) rows."""
+    rows = [
+        ("Tổng số cán bộ, đảng viên, quần chúng", f.people_total, False),
+        ("Số người phải đăng ký làm theo", f.people_required, False),
+        ("Số bản đăng ký cá nhân đã nộp", f.pledges_registered, False),
+        ("Tỷ lệ đăng ký", f.coverage, True),
+        ("Số bản nộp đúng hạn", f.pledges_on_time, False),
+        ("Tỷ lệ nộp đúng hạn", f.on_time_rate, True),
+        ("Số bản nộp muộn", f.pledges_late, False),
+        ("Tổng số việc làm theo của cá nhân", f.items_total, False),
+        ("Số việc hoàn thành", f.items_done, False),
+        ("Tỷ lệ việc hoàn thành", f.items_done_rate, True),
+        ("Số tập thể cấp ủy đăng ký", f.collective_pledges, False),
+        ("Số việc làm theo của tập thể", f.collective_items, False),
+        ("Số cuộc học tập, quán triệt, sinh hoạt chuyên đề", f.sessions_total, False),
+        ("Số buổi sinh hoạt chuyên đề của chi bộ", f.thematic_meetings, False),
+        ("Tổng số lượt người dự", f.attendees_total, False),
+        ("Lượt đảng viên dự", f.attendees_party, False),
+        ("Lượt đoàn viên, hội viên, quần chúng dự", f.attendees_non_party, False),
+        ("Số điểm cầu trực tuyến", f.bridge_points, False),
+        ("Tỷ lệ đảng viên tham gia học tập chuyên đề", f.participation_rate("party"), True),
+        ("Tỷ lệ đoàn viên, hội viên tham gia học tập chuyên đề", f.participation_rate("union"), True),
+        ("Số mô hình, điển hình", f.exemplars_total, False),
+        ("Số chi bộ chưa có mô hình", f.cells_without_exemplar, False),
+        ("Số lượt khen thưởng", f.commendations_granted, False),
+        ("Số cá nhân được khen thưởng", f.commendation_count(recipient="person"), False),
+        ("Số tập thể được khen thưởng", f.commendation_count(recipient="collective"), False),
+        ("Số đề nghị cấp trên khen thưởng", f.proposals, False),
+    ]
+    for level, n in f.evaluations().items():
+        rows.append((f"Đánh giá cuối năm: {EVALUATION_PHRASES[level]}", n, False))
+    return rows
+
+
+def write_text(sheet: Worksheet, row: int, column: int, text: str | None, font: Font | None = None):
+    """A text cell that stays text: a leading "=" is not a formula."""
+    cell = sheet.cell(row=row, column=column, value=clean(text))
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def write_number(sheet: Worksheet, row: int, column: int, value, *, rate: bool = False):
+    """A numeric cell (ints stay ints, ratios are floats shown as percentages); None → empty."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.number_format = PERCENT_FORMAT if rate else INTEGER_FORMAT
+    return cell
+
+
+def write_titles(sheet: Worksheet, document: ReportDocument, title: str) -> int:
+    """Organization and title on the first two rows; returns the first free row."""
+    write_text(sheet, 1, 1, document.organization_name, TITLE_FONT)
+    write_text(sheet, 2, 1, title, BOLD)
+    return 4
+
+
+def write_header(sheet: Worksheet, row: int, labels: list[str]) -> None:
+    for column, label in enumerate(labels, start=1):
+        cell = write_text(sheet, row, column, label, BOLD)
+        cell.alignment = HEADER_ALIGNMENT
+        cell.border = GRID
+
+
+def set_widths(sheet: Worksheet, widths: list[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def summary_sheet(sheet: Worksheet, document: ReportDocument, figures: Figures) -> None:
+    sheet.title = "Tổng hợp"
+    row = write_titles(sheet, document, f"SỐ LIỆU TỔNG HỢP NĂM {figures.year}")
+    write_header(sheet, row, ["Chỉ tiêu", "Số liệu"])
+    for label, value, rate in summary_rows(figures):
+        row += 1
+        write_text(sheet, row, 1, label).border = GRID
+        write_number(sheet, row, 2, value, rate=rate).border = GRID
+    sheet.freeze_panes = "A5"
+    set_widths(sheet, [58, 14])
+
+
+def _appendix_sheet_row(sheet: Worksheet, row: int, ordinal, values: AppendixRow, columns, *, total: bool) -> None:
+    font = BOLD if total else None
+    cells = [write_number(sheet, row, 1, ordinal) if ordinal else write_text(sheet, row, 1, "")]
+    for column, (key, _label) in enumerate(columns, start=2):
+        if key == "name":
+            cells.append(write_text(sheet, row, column, TOTAL_LABEL if total else values.cell(key)))
+        else:
+            cells.append(write_number(sheet, row, column, values.cell(key), rate=key == "coverage"))
+    for cell in cells:
+        cell.border = GRID
+        if font is not None:
+            cell.font = font
+
+
+def appendix_sheet(sheet: Worksheet, document: ReportDocument) -> None:
+    columns = document.appendix_columns
+    row = write_titles(sheet, document, document.appendix_title)
+    write_header(sheet, row, [ORDINAL_LABEL, *(label for _, label in columns)])
+    for index, values in enumerate(document.appendix_rows, start=1):
+        row += 1
+        _appendix_sheet_row(sheet, row, index, values, columns, total=False)
+    _appendix_sheet_row(sheet, row + 1, None, document.appendix_total, columns, total=True)
+    sheet.freeze_panes = "A5"
+    set_widths(sheet, [6, *(40 if key == "name" else 13 for key, _ in columns)])
+
+
+def form_label(form: str) -> str:
+    return str(CommendationForm(form).label) if form in CommendationForm.values else form
+
+
+def commendation_sheet(sheet: Worksheet, document: ReportDocument, figures: Figures) -> None:
+    row = write_titles(sheet, document, f"KHEN THƯỞNG NĂM {figures.year} THEO HÌNH THỨC")
+    write_header(sheet, row, ["Hình thức", "Tập thể", "Cá nhân"])
+    totals = {"collective": 0, "person": 0}
+    for form, counts in figures.commendations_by_form().items():
+        if not any(counts.values()):  # forms with proposals only
+            continue
+        row += 1
+        write_text(sheet, row, 1, form_label(form)).border = GRID
+        for column, recipient in ((2, "collective"), (3, "person")):
+            write_number(sheet, row, column, counts[recipient]).border = GRID
+            totals[recipient] += counts[recipient]
+    row += 1
+    write_text(sheet, row, 1, TOTAL_LABEL, BOLD).border = GRID
+    for column, recipient in ((2, "collective"), (3, "person")):
+        cell = write_number(sheet, row, column, totals[recipient])
+        cell.font, cell.border = BOLD, GRID
+    sheet.freeze_panes = "A5"
+    set_widths(sheet, [50, 12, 12])
+
+
+def render_xlsx(document: ReportDocument, figures: Figures) -> bytes:
+    workbook = Workbook()
+    workbook.properties.title = clean(f"{document.type_name} {document.summary}")
+    workbook.properties.creator = clean(document.organization_name)
+    summary_sheet(workbook.active, document, figures)
+    appendix_sheet(workbook.create_sheet("Phụ lục"), document)
+    commendation_sheet(workbook.create_sheet("Khen thưởng"), document, figures)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
