@@ -24,8 +24,8 @@ ACTIVE_ROLE_SESSION_KEY = "active_assignment_id"
 # Where each role starts its day: (url name, whether it takes the working year).
 LANDING_URL_NAMES = {
     Role.SECRETARY: ("pledges:roster", True),
-    Role.REVIEWER: ("committees:organization_detail", False),
-    Role.CLERK: ("committees:organization_detail", False),
+    Role.REVIEWER: ("reports:dashboard", True),
+    Role.CLERK: ("reports:report_page", True),
 }
 
 

@@ -15,7 +15,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -293,7 +293,7 @@ class Figures:
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self.tallies, name) for name in ("pledges", "sessions", "exemplars", "commendations", "people"))
+        return not any(getattr(self.tallies, name) for name in ("pledges", "sessions", "exemplars", "commendations"))
 
     def to_dict(self) -> dict:
         """A JSON-ready snapshot of the headline figures (stored with each rendered report)."""
@@ -394,8 +394,7 @@ def organization_years_figures(*, organization: Organization, years: list[int]) 
     _add_items(nodes, roots)
     _add_sessions(nodes, roots)
     _add_attendance(nodes, roots)
-    _add_exemplars(nodes, roots)
-    _add_commendations(nodes, roots)
+    _add_exemplars_and_commendations(nodes, roots)
     ancestor_paths = [organization.path[:end] for end in range(STEP, len(organization.path), STEP)]
     plans = _plans(roots, ancestor_paths)
     return {
@@ -535,32 +534,38 @@ def _add_attendance(nodes, roots) -> None:
             tallies.participants[category_group(row["person__category"])] += row["n"]
 
 
-def _add_exemplars(nodes, roots) -> None:
-    rows = (
+def _add_exemplars_and_commendations(nodes, roots) -> None:
+    """Both small families in one round trip: a UNION of two GROUP BY queries with the same
+    columns (family, three keys, a recipient flag)."""
+    exemplars = (
         Exemplar.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization_"))
-        .values("year", "organization_id", "status")
+        .annotate(
+            y=F("year"), o=F("organization_id"), family=Value("exemplar"), k1=F("status"), k2=Value(""),
+            k3=Value(""), person=Value(False),
+        )
+        .values("y", "o", "family", "k1", "k2", "k3", "person")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in rows:
-        tallies = _tally(nodes, row["year"], row["organization_id"])
-        if tallies is not None:
-            tallies.exemplars[row["status"]] += row["n"]
-
-
-def _add_commendations(nodes, roots) -> None:
-    rows = (
+    commendations = (
         Commendation.objects.filter(_year_subtree_q(roots, year_field="year", prefix="organization_"))
-        .values("year", "organization_id", "recipient_person_id", "form", "authority", "status")
+        .annotate(
+            y=F("year"), o=F("organization_id"), family=Value("commendation"), k1=F("form"), k2=F("authority"),
+            k3=F("status"), person=ExpressionWrapper(Q(recipient_person__isnull=False), output_field=BooleanField()),
+        )
+        .values("y", "o", "family", "k1", "k2", "k3", "person")
         .annotate(n=Count("id"))
         .order_by()
     )
-    # Grouping by recipient id keeps one row per person; summed right away.
-    for row in rows:
-        tallies = _tally(nodes, row["year"], row["organization_id"])
-        if tallies is not None:
-            recipient = "person" if row["recipient_person_id"] else "collective"
-            tallies.commendations[(recipient, row["form"], row["authority"], row["status"])] += row["n"]
+    for row in exemplars.union(commendations, all=True):
+        tallies = _tally(nodes, row["y"], row["o"])
+        if tallies is None:
+            continue
+        if row["family"] == "exemplar":
+            tallies.exemplars[row["k1"]] += row["n"]
+        else:
+            recipient = "person" if row["person"] else "collective"
+            tallies.commendations[(recipient, row["k1"], row["k2"], row["k3"])] += row["n"]
 
 
 def _plans(roots: dict[int, str], ancestor_paths: list[str]) -> dict[int, tuple[dict[int, Plan], list[Plan]]]:
@@ -653,3 +658,21 @@ def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, ins
 def _ancestry(path: str, by_path: dict[str, _Node]) -> list[int]:
     """Organization ids from the top of the year's subtree down to `path`."""
     return [by_path[path[:end]].organization_id for end in range(STEP, len(path) + 1, STEP) if path[:end] in by_path]
+
+
+def registrations_by_date(*, organization: Organization, year: int) -> list[tuple[datetime.date, int]]:
+    """Personal pledges handed in per day in the subtree of the year's tree (one query)."""
+    root = OrganizationYear.objects.filter(organization=organization, year=year).values("path")[:1]
+    root_path = Subquery(root)
+    subtree = OrganizationYear.objects.filter(
+        year=year, path__gte=root_path, path__lte=Concat(root_path, Value("Z" * PATH_MAX_LENGTH))
+    ).values("organization_id")
+    rows = (
+        Pledge.objects.filter(
+            kind=Pledge.Kind.PERSONAL, year=year, submitted_on__isnull=False, organization_id__in=subtree
+        )
+        .values("submitted_on")
+        .annotate(n=Count("id"))
+        .order_by("submitted_on")
+    )
+    return [(row["submitted_on"], row["n"]) for row in rows]

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_dashboard
 
 app_name = "reports"
 
 urlpatterns = [
+    path("to-chuc/<int:pk>/nam/<int:year>/tong-quan/", views_dashboard.dashboard_page, name="dashboard"),
+    path("to-chuc/<int:pk>/nam/<int:year>/tong-quan.xlsx", views_dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/", views.report_page, name="report_page"),
     path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/mo/", views.report_open, name="report_open"),
     path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/xuat-hang-loat/", views.batch_request, name="batch_request"),

@@ -25,6 +25,7 @@ class Tab:
 
 
 TABS = [
+    Tab("dashboard", _("Tổng quan"), "reports:dashboard"),
     Tab("roster", _("Kế hoạch cá nhân"), "pledges:roster"),
     Tab("collective", _("Kế hoạch tập thể"), "pledges:collective_pledge"),
     Tab("sessions", _("Học tập, sinh hoạt"), "pledges:session_list"),

@@ -1,0 +1,95 @@
+"""The reviewing committee's dashboard and its spreadsheet export."""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from committees import selectors as committee_selectors
+from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
+from pledges.views.common import TABS, check_year
+from reports import dashboard
+from reports.statistics import organization_years_figures, registrations_by_date
+
+FIRST_YEAR = 2021
+
+
+def year_choices() -> list[int]:
+    # A fixed range: the picker costs no query.
+    return list(range(timezone.localdate().year + 1, FIRST_YEAR - 1, -1))
+
+
+def _figures(request, pk: int, year: int):
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.VIEW)
+    check_year(year)
+    figures = organization_years_figures(organization=organization, years=[year, year - 1])
+    return organization, figures[year], figures[year - 1]
+
+
+@login_required
+def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organization, current, previous = _figures(request, pk, year)
+    sort = request.GET.get("sap-xep", "name")
+    descending = request.GET.get("giam") == "1"
+    context = {
+        "organization": organization,
+        "year": year,
+        "years": year_choices(),
+        "tabs": TABS,
+        "active_tab": "dashboard",
+        "perms": perms_for(request.user, organization),
+        "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        "current": current,
+        "columns": dashboard.COLUMNS,
+        "sort": sort,
+        "descending": descending,
+    }
+    if current is not None:
+        context.update(
+            {
+                "headlines": dashboard.headlines(current, previous),
+                "flags": dashboard.flags_for(current),
+                "rows": dashboard.child_rows(current, sort=sort, descending=descending),
+                "charts": dashboard.chart_data(current, registrations_by_date(organization=organization, year=year)),
+            }
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organization, current, _previous = _figures(request, pk, year)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tổng quan"
+    sheet.append([f"{organization.name} – năm {year}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([str(label) for _key, label, _kind in dashboard.COLUMNS] + ["Cảnh báo"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    rows = dashboard.child_rows(current) if current else []
+    for row in rows:
+        sheet.append([_cell(row.values[key]) for key, _l, _k in dashboard.COLUMNS] + ["; ".join(str(f.text) for f in row.flags)])
+    for index, (_key, _label, kind) in enumerate(dashboard.COLUMNS, start=1):
+        if kind == "percent":
+            for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+                cell.number_format = "0.0%"
+    sheet.column_dimensions["A"].width = 48
+    sheet.freeze_panes = "B3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tong-quan-{year}-{organization.pk}.xlsx"'
+    return response
+
+
+def _cell(value):
+    if isinstance(value, str) and value[:1] in "=+-@":
+        return "'" + value  # never let a name become a formula
+    return value
