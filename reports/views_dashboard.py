@@ -43,6 +43,7 @@ def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "active_tab": "dashboard",
         "perms": perms_for(request.user, organization),
         "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        "crumb_url_name": "reports:dashboard",
         "current": current,
         "columns": dashboard.COLUMNS,
         "sort": sort,

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import update_change_reason
 
 from committees.models import Organization
 from committees.text import normalize_text
 from pledges.models import Directive, DocumentType, Plan, Theme, default_deadline
-from pledges.services.common import ensure_year
+from pledges.services.common import ensure_year, year_is_closed
 
 # "52-KH/TU", tolerating spaces around the separators as typed in the seeds ("58 - KH/HU").
 _SYMBOL = re.compile(r"^(?P<number>\d{1,5})\s*-\s*(?P<type>[^\W\d_]+)\s*/\s*(?P<issuer>[^\W_][\w\-]*)$")
@@ -104,8 +103,11 @@ def plan_save(
     ensure_year(year)
     if organization.is_dissolved:
         raise ValidationError(_("“%(name)s” đã giải thể.") % {"name": organization.name})
-    plan = Plan.objects.filter(organization=organization, year=year).first() or Plan(organization=organization, year=year)
-    if plan.is_closed:
+    plan = Plan.objects.filter(organization=organization, year=year).first() or Plan(
+        organization=organization, year=year
+    )
+    # Closed by the organization itself or by a superior: the whole subtree is read-only.
+    if plan.is_closed or year_is_closed(organization=organization, year=year):
         raise ValidationError(_("Năm %(year)s đã khóa sổ: không sửa được kế hoạch.") % {"year": year})
     deadline = pledge_deadline or default_deadline(year)
     if deadline.year != year:
@@ -116,6 +118,8 @@ def plan_save(
     plan.theme = theme or theme_for_year(year)
     plan.pledge_deadline = deadline
     plan.required_thematic_meetings = required_thematic_meetings
+    if by is not None:
+        plan._history_user = by
     plan.save()
     return plan
 
@@ -128,8 +132,10 @@ def plan_close(*, plan: Plan, by=None) -> Plan:
     plan.is_closed = True
     plan.closed_at = timezone.now()
     plan._history_user = by
+    # Set before saving: update_change_reason() looks the record up by field values and can hit
+    # an older identical record (e.g. the creation) when two records share a timestamp.
+    plan._change_reason = "Khóa sổ"
     plan.save()
-    update_change_reason(plan, "Khóa sổ")
     return plan
 
 
@@ -145,6 +151,6 @@ def plan_reopen(*, plan: Plan, reason: str, by=None) -> Plan:
     plan.is_closed = False
     plan.closed_at = None
     plan._history_user = by
+    plan._change_reason = f"Mở lại: {reason}"[:100]
     plan.save()
-    update_change_reason(plan, f"Mở lại: {reason}"[:100])
     return plan

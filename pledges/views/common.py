@@ -63,7 +63,16 @@ def org_year_context(request: HttpRequest, organization: Organization, year: int
         "tabs": TABS,
         "active_tab": tab,
         "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        # Going up the tree stays on the same kind of page, for the same year.
+        "crumb_url_name": _same_page_for_another_organization(request),
     }
+
+
+def _same_page_for_another_organization(request: HttpRequest) -> str | None:
+    match = request.resolver_match
+    if match is not None and set(match.kwargs) == {"pk", "year"}:
+        return match.view_name
+    return None
 
 
 def attach_errors(form, error: ValidationError) -> None:
