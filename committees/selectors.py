@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 
 from committees.models import CELL_KINDS, Organization, Person, subtree_q
@@ -20,7 +20,10 @@ class ChildSummary:
 
 def organization_children_with_counts(*, organization: Organization) -> list[ChildSummary]:
     """The children of `organization` with counts over each child's subtree (3 queries)."""
-    children = list(Organization.objects.get_children(organization).order_by("dissolved_on", "path"))
+    # Active children first on every database (PostgreSQL sorts NULL last by default, SQLite first).
+    children = list(
+        Organization.objects.get_children(organization).order_by(F("dissolved_on").asc(nulls_first=True), "path")
+    )
     prefix_length = (organization.depth + 1) * Organization.steplen
     units = (
         Organization.objects.filter(subtree_q(organization.path), depth__gt=organization.depth)

@@ -8,6 +8,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,14 +235,25 @@ def organization_move(
 
 
 def _close_membership(person: Person, on: datetime.date) -> None:
-    Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=on)
+    # A stint that began on or after `on` ends on its first day, never before it starts
+    # (the database refuses that, and the whole request would fail with a 500).
+    Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=Greatest(F("start_on"), Value(on)))
+
+
+def _open_membership_start(person: Person) -> datetime.date | None:
+    return (
+        Membership.objects.filter(person=person, end_on__isnull=True)
+        .order_by("-start_on")
+        .values_list("start_on", flat=True)
+        .first()
+    )
 
 
 def _move_people(source: Organization, target: Organization, on: datetime.date) -> int:
     people = list(Person.objects.filter(organization=source, left_on__isnull=True))
     day_before = on - datetime.timedelta(days=1)
     for person in people:
-        Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=max(day_before, person.joined_on or day_before))
+        _close_membership(person, day_before)
         Membership.objects.create(person=person, organization=target, start_on=on)
     Person.objects.filter(pk__in=[p.pk for p in people]).update(organization=target)
     return len(people)
@@ -341,6 +354,13 @@ def person_update(*, person: Person, by=None, **fields) -> Person:
     if "left_on" in fields:
         person.left_on = fields["left_on"]
     person.full_clean()
+    if person.left_on:
+        start = _open_membership_start(person)
+        if start is not None and person.left_on < start:
+            raise ValidationError(
+                {"left_on": _("Ngày rời tổ chức không thể trước ngày bắt đầu sinh hoạt tại tổ chức hiện tại (%(day)s).")
+                 % {"day": start.strftime("%d/%m/%Y")}}
+            )
     person.save()
     if person.left_on:
         Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=person.left_on)
@@ -355,6 +375,12 @@ def person_transfer(*, person: Person, organization: Organization, on: datetime.
         raise ValidationError(_("Cá nhân này đã sinh hoạt tại tổ chức đó."))
     if person.left_on:
         raise ValidationError(_("Cá nhân này đã rời tổ chức."))
+    start = _open_membership_start(person)
+    if start is not None and on < start:
+        raise ValidationError(
+            _("Ngày chuyển không thể trước ngày bắt đầu sinh hoạt tại tổ chức hiện tại (%(day)s).")
+            % {"day": start.strftime("%d/%m/%Y")}
+        )
     _close_membership(person, on - datetime.timedelta(days=1))
     Membership.objects.create(person=person, organization=organization, start_on=on)
     person.organization = organization

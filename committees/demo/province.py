@@ -35,6 +35,10 @@ DEMO_YEARS = (2022, 2023, 2024)
 CLOSED_YEARS = (2022, 2023)
 PEOPLE_PER_CELL = 20
 CELLS_PER_GENERATED_COMMITTEE = 10
+# The first generated committee is a large grassroots organization (about 25 cells and 500
+# people at benchmark scale): the report benchmark renders it.
+CELLS_OF_LARGE_COMMITTEE = 25
+LARGE_COMMITTEE_NAME = "Đảng ủy Sở Y tế"
 
 AGENCIES = [
     "Sở Y tế", "Sở Nông nghiệp và Phát triển nông thôn", "Sở Xây dựng", "Sở Giao thông Vận tải", "Sở Tư pháp",
@@ -125,7 +129,7 @@ def _grow(root: Node, members: int) -> None:
     while missing > 0:
         agency = AGENCIES[index % len(AGENCIES)]
         suffix = f" (đơn vị {index // len(AGENCIES) + 1})" if index >= len(AGENCIES) else ""
-        size = min(CELLS_PER_GENERATED_COMMITTEE, missing)
+        size = min(CELLS_OF_LARGE_COMMITTEE if index == 0 else CELLS_PER_GENERATED_COMMITTEE, missing)
         bloc.children.append(
             Node(f"Đảng ủy {agency}{suffix}", OrganizationKind.GRASSROOTS, "ĐU",
                  children=[_cell(f"Chi bộ {UNITS[i % len(UNITS)]} {agency}{suffix}") for i in range(size)])

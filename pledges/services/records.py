@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Organization, Person
+from committees.models import Membership, Organization, Person
 from committees.text import normalize_multiline, normalize_text
 from pledges.models import (
     DEFAULT_AUTHORITY,
@@ -38,7 +39,9 @@ class SessionInput:
     note: str = ""
 
 
-def _check_session(organization: Organization, data: SessionInput) -> list[Person]:
+def _check_session(
+    organization: Organization, data: SessionInput, *, already: frozenset[int] = frozenset()
+) -> list[Person]:
     if data.held_on > timezone.localdate():
         raise ValidationError({"held_on": _("Ngày tổ chức không thể ở tương lai.")})
     ensure_year(data.held_on.year)
@@ -50,7 +53,13 @@ def _check_session(organization: Organization, data: SessionInput) -> list[Perso
     if data.bridge_points and data.kind != SessionKind.ONLINE:
         raise ValidationError({"bridge_points": _("Chỉ hội nghị trực tuyến mới có điểm cầu.")})
     ids = set(data.attendee_ids)
-    people = list(Person.objects.filter(pk__in=ids, organization=organization))
+    # Attendees are the organization's members in the session's year (as on the tick list:
+    # someone who moved away later still counts), or people already recorded on the session.
+    start, end = datetime.date(data.held_on.year, 1, 1), datetime.date(data.held_on.year, 12, 31)
+    members = Membership.objects.filter(organization=organization, start_on__lte=end).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=start)
+    )
+    people = list(Person.objects.filter(pk__in=ids).filter(Q(pk__in=members.values("person_id")) | Q(pk__in=already)))
     if len(people) != len(ids):
         raise ValidationError(
             {"attendee_ids": _("Có người dự không thuộc danh sách của %(name)s.") % {"name": organization.name}}
@@ -86,7 +95,8 @@ def session_create(*, organization: Organization, data: SessionInput, by=None) -
 @transaction.atomic
 def session_update(*, session: StudySession, data: SessionInput, by=None) -> StudySession:
     ensure_writable(organization=session.organization, year=session.held_on.year)
-    people = _check_session(session.organization, data)
+    already = frozenset(session.attendees.values_list("pk", flat=True))
+    people = _check_session(session.organization, data, already=already)
     _apply_session(session, data)
     session.full_clean()
     session.save()
@@ -175,7 +185,13 @@ def commendation_save(
     if commendation is not None:
         ensure_writable(organization=commendation.organization, year=commendation.year)
     _check_commendation(organization, data)
-    commendation = commendation or Commendation(organization=organization, proposed_by=by)
+    # Recorded where the recipient belongs (the person's organization, or the collective
+    # itself), so the recipient's own lists and reports count it, and it moves on a merge.
+    home = data.recipient_organization or data.recipient_person.organization
+    if home.pk != organization.pk:
+        ensure_writable(organization=home, year=data.year)
+    commendation = commendation or Commendation(proposed_by=by)
+    commendation.organization = home
     commendation.year = data.year
     commendation.form = data.form
     commendation.recipient_person = data.recipient_person

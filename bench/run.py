@@ -1,0 +1,268 @@
+"""Every benchmark of the project, at the scale each issue names, in one table.
+
+    make bench            (PostgreSQL; BENCH_DATABASE_URL overrides the default local database)
+
+Builds the demo province with --members 60000 in a database of its own the first time,
+then measures and prints: figure, target, measured, ratio (measured / target; ≤ 1 meets it).
+Writes the same table to bench/results.md with a description of the machine.
+"""
+
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "60000"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lamtheobac_bench")
+YEAR = 2024
+
+
+@dataclass
+class Result:
+    figure: str
+    target: str
+    measured: str
+    ratio: float | None
+    note: str = ""
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("TESTING", "1")  # MD5 passwords: login is not what is measured
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.pop("REDIS_URL", None)  # renders run in-process: the figure is the render itself
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def ensure_database() -> None:
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    exists = subprocess.run(
+        ["psql", admin_url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", admin_url, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def seed() -> float | None:
+    from django.core.management import call_command
+
+    from committees.models import Person
+
+    call_command("migrate", verbosity=0)
+    if Person.objects.exists():
+        return None
+    started = time.perf_counter()
+    call_command("seed_demo", members=MEMBERS, no_users=False, allow_demo_users=True, verbosity=0)
+    return time.perf_counter() - started
+
+
+def timed(function, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def bench_report(name: str, label: str, target_seconds: float, *, memory_target_mb: float | None = None) -> list[Result]:
+    """End-to-end PDF of one organization's report through the command (a process of its own,
+    so its peak memory is measured alone), and the share of time spent outside WeasyPrint."""
+    from committees.models import Organization
+    from reports.content import build_document
+    from reports.rendering import render_pdf
+    from reports.services import report_open
+    from reports.statistics import organization_year_figures
+
+    organization = Organization.objects.get(name=name)
+    report = report_open(organization=organization, year=YEAR)
+    report.renders.all().update(state="failed")  # a fresh render each run
+    with tempfile.TemporaryDirectory() as media:
+        output = Path(media) / "report.pdf"
+        env = {**os.environ, "MEDIA_ROOT": media}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "render_report", "--organization", str(organization.pk), "--year", str(YEAR),
+             "--format", "pdf", "--output", str(output)],
+            cwd=ROOT, env=env, check=True, capture_output=True,
+        )
+        elapsed = time.perf_counter() - started
+        peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    started = time.perf_counter()
+    figures = organization_year_figures(organization=organization, year=YEAR)
+    document = build_document(report, figures)
+    prepare = time.perf_counter() - started
+    started = time.perf_counter()
+    render_pdf(document)
+    layout = time.perf_counter() - started
+    share = prepare / (prepare + layout)
+    results = [
+        Result(f"{label}: PDF end to end", f"< {target_seconds:g} s", f"{elapsed:.2f} s", elapsed / target_seconds,
+               f"{len(figures.children)} rows in the appendix, {figures.people_total} people"),
+        Result(f"{label}: time outside WeasyPrint", "< 25 %", f"{share * 100:.1f} %", share / 0.25,
+               f"queries+content {prepare * 1000:.0f} ms, layout {layout * 1000:.0f} ms"),
+    ]
+    if memory_target_mb:
+        results.append(Result(f"{label}: peak memory", f"< {memory_target_mb:g} MB", f"{peak_mb:.0f} MB",
+                              peak_mb / memory_target_mb, "whole render process"))
+    return results
+
+
+HAND_SQL = """
+WITH tree AS (
+    SELECT organization_id, path FROM committees_organizationyear
+    WHERE year = %(year)s AND path >= %(root)s AND path <= %(root)s || repeat('Z', 255)
+),
+people AS (
+    SELECT m.organization_id, count(*) AS total, count(*) FILTER (WHERE p.exemption = '') AS required
+    FROM committees_membership m JOIN committees_person p ON p.id = m.person_id
+    WHERE m.organization_id IN (SELECT organization_id FROM tree)
+      AND m.start_on <= %(day)s AND (m.end_on IS NULL OR m.end_on >= %(day)s)
+    GROUP BY m.organization_id
+),
+pledges AS (
+    SELECT organization_id, count(*) FILTER (WHERE state <> 'draft') AS registered,
+           count(*) FILTER (WHERE state <> 'draft' AND on_time) AS on_time
+    FROM pledges_pledge WHERE year = %(year)s AND kind = 'personal'
+      AND organization_id IN (SELECT organization_id FROM tree)
+    GROUP BY organization_id
+),
+items AS (
+    SELECT pl.organization_id, count(*) AS total, count(*) FILTER (WHERE i.result = 'done') AS done
+    FROM pledges_pledgeitem i JOIN pledges_pledge pl ON pl.id = i.pledge_id
+    WHERE pl.year = %(year)s AND pl.kind = 'personal' AND pl.organization_id IN (SELECT organization_id FROM tree)
+    GROUP BY pl.organization_id
+),
+sessions AS (
+    SELECT organization_id, count(*) FILTER (WHERE kind = 'thematic') AS thematic
+    FROM pledges_studysession WHERE held_on BETWEEN %(start)s AND %(end)s
+      AND organization_id IN (SELECT organization_id FROM tree)
+    GROUP BY organization_id
+),
+studied AS (
+    SELECT s.organization_id, count(DISTINCT a.person_id) AS participants
+    FROM pledges_studysession_attendees a JOIN pledges_studysession s ON s.id = a.studysession_id
+    WHERE s.held_on BETWEEN %(start)s AND %(end)s AND s.kind = 'study'
+      AND s.organization_id IN (SELECT organization_id FROM tree)
+    GROUP BY s.organization_id
+),
+exemplars AS (
+    SELECT organization_id, count(*) AS total FROM pledges_exemplar
+    WHERE year = %(year)s AND organization_id IN (SELECT organization_id FROM tree) GROUP BY organization_id
+),
+commendations AS (
+    SELECT organization_id, count(*) FILTER (WHERE status = 'granted') AS granted FROM pledges_commendation
+    WHERE year = %(year)s AND organization_id IN (SELECT organization_id FROM tree) GROUP BY organization_id
+),
+own AS (
+    SELECT t.path, coalesce(pe.total, 0) AS people, coalesce(pe.required, 0) AS required,
+           coalesce(pl.registered, 0) AS registered, coalesce(pl.on_time, 0) AS on_time,
+           coalesce(i.total, 0) AS items, coalesce(i.done, 0) AS done, coalesce(s.thematic, 0) AS thematic,
+           coalesce(st.participants, 0) AS participants, coalesce(e.total, 0) AS exemplars,
+           coalesce(c.granted, 0) AS commendations
+    FROM tree t
+    LEFT JOIN people pe USING (organization_id) LEFT JOIN pledges pl USING (organization_id)
+    LEFT JOIN items i USING (organization_id) LEFT JOIN sessions s USING (organization_id)
+    LEFT JOIN studied st USING (organization_id) LEFT JOIN exemplars e USING (organization_id)
+    LEFT JOIN commendations c USING (organization_id)
+)
+SELECT substr(path, 1, %(child_length)s) AS child, sum(people), sum(required), sum(registered), sum(on_time),
+       sum(items), sum(done), sum(thematic), sum(participants), sum(exemplars), sum(commendations)
+FROM own GROUP BY 1
+"""
+
+
+def bench_dashboard() -> list[Result]:
+    import datetime
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from committees.demo.province import BLOC_NAME
+    from committees.models import Organization, OrganizationYear
+
+    bloc = Organization.objects.get(name=BLOC_NAME)
+    client = Client()
+    client.login(username="khoi", password="lamtheobac")
+    url = reverse("reports:dashboard", args=[bloc.pk, YEAR])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    server = statistics.median(timed(lambda: client.get(url), 20))
+    root = OrganizationYear.objects.get(organization=bloc, year=YEAR).path
+    params = {
+        "year": YEAR, "root": root, "day": datetime.date(YEAR, 12, 31), "start": datetime.date(YEAR, 1, 1),
+        "end": datetime.date(YEAR, 12, 31), "child_length": len(root) + 4,
+    }
+
+    def hand_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL, params)
+            cursor.fetchall()
+
+    sql = statistics.median(timed(hand_sql, 20))
+    return [
+        Result("Bloc dashboard: server time (median of 20)", "< 150 ms", f"{server * 1000:.0f} ms", server / 0.150,
+               "two years of figures, charts, child table"),
+        Result("Bloc dashboard: queries", "≤ 15", str(len(queries)), len(queries) / 15, "whatever the size of the tree"),
+        Result("Bloc dashboard / hand-written SQL", "≤ 2", f"{server / sql:.1f}", (server / sql) / 2,
+               f"one SQL query for one year: {sql * 1000:.0f} ms"),
+    ]
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    server = subprocess.run(["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True).stdout.strip()
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
+            f"Python {platform.python_version()}, PostgreSQL {server}")
+
+
+def table(results: list[Result]) -> str:
+    lines = ["| figure | target | measured | ratio | note |", "|---|---|---|---|---|"]
+    for r in results:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "–"
+        lines.append(f"| {r.figure} | {r.target} | {r.measured} | {ratio} | {r.note} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ensure_database()
+    setup_django()
+    seeded = seed()
+    results = []
+    if seeded is not None:
+        results.append(Result(f"seed_demo --members {MEMBERS}", "a few minutes", f"{seeded:.0f} s", seeded / 300))
+    from committees.demo.province import BLOC_NAME, LARGE_COMMITTEE_NAME
+
+    results += bench_report(LARGE_COMMITTEE_NAME, "Report of a grassroots organization (25 chi bộ, 500 people)", 2)
+    results += bench_report(BLOC_NAME, f"Report of the bloc at --members {MEMBERS}", 10, memory_target_mb=1024)
+    results += bench_dashboard()
+    text = table(results)
+    print(text)
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    (ROOT / "bench" / "results.md").write_text(
+        f"# Benchmark results\n\nRun {stamp} on: {machine()}.\n"
+        f"Data: `seed_demo --members {MEMBERS}` on PostgreSQL. Ratio = measured / target (≤ 1 meets the target).\n\n"
+        f"{text}\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Study sessions (học tập, sinh hoạt chuyên đề): the list of an organization in a year,
+entry with the members' tick list, detail with attendance split and history."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import selectors as committee_selectors
+from committees.permissions import Perm, get_in_scope_or_404, perms_for
+from committees.text import vietnamese_sort_key
+from pledges.forms.sessions import SessionForm
+from pledges.models import SessionKind, StudySession
+from pledges.services import records as services
+from pledges.services.common import YEAR_MIN, year_is_closed
+from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
+
+HISTORY_LIMIT = 100
+SAME_SAVE_SECONDS = 5
+KIND_BADGES = {
+    SessionKind.STUDY: "primary",
+    SessionKind.THEMATIC: "success",
+    SessionKind.ONLINE: "info",
+    SessionKind.OTHER: "secondary",
+}
+
+
+# --- list ----------------------------------------------------------------------------------
+
+
+@login_required
+@follow_year_picker
+def session_list(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    organization = org_for(request, pk)
+    check_year(year)
+    in_year = StudySession.objects.filter(
+        organization=organization, held_on__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    )
+    counts = dict(in_year.order_by().values_list("kind").annotate(n=Count("pk")))
+    kind = request.GET.get("hinh-thuc") or None
+    if kind not in SessionKind.values:
+        kind = None
+    sessions = list(
+        (in_year.filter(kind=kind) if kind else in_year)
+        .select_related("theme")
+        .annotate(
+            ticked=Count("attendees"),
+            attendance=Count("attendees") + F("extra_party_members") + F("extra_union_members") + F("extra_others"),
+        )
+        .order_by("-held_on", "-pk")
+    )
+    context = org_year_context(request, organization, year, tab="sessions")
+    plan = context["plan"]
+    context.update(
+        {
+            "sessions": sessions,
+            "kind": kind,
+            "total": sum(counts.values()),
+            "kind_choices": [(value, label, counts.get(value, 0)) for value, label in SessionKind.choices],
+            "badges": KIND_BADGES,
+            "thematic_held": counts.get(SessionKind.THEMATIC, 0),
+            "thematic_required": plan.required_thematic_meetings if plan else None,
+            "attendance_total": sum(session.attendance for session in sessions),
+        }
+    )
+    return render(request, "pledges/sessions/list.html", context)
+
+
+# --- entry ---------------------------------------------------------------------------------
+
+
+def year_from_query(request: HttpRequest) -> int:
+    """The year a "Thêm buổi" link came from (?nam=), else the current year."""
+    this_year = timezone.localdate().year
+    picked = request.GET.get("nam", "")
+    if picked.isdigit() and YEAR_MIN <= int(picked) <= this_year:
+        return int(picked)
+    return this_year
+
+
+def _form_page(request, organization, form: SessionForm, *, session: StudySession | None = None) -> HttpResponse:
+    context = {
+        "organization": organization,
+        "form": form,
+        "session": session,
+        "year": form.year,
+        "year_closed": year_is_closed(organization=organization, year=form.year),
+        "attendee_rows": form.attendee_rows(),
+        "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        "crumb_tail": _("Sửa buổi học tập, sinh hoạt") if session else _("Thêm buổi học tập, sinh hoạt"),
+    }
+    return render(request, "pledges/sessions/form.html", context)
+
+
+@login_required
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = org_for(request, pk, Perm.ENTER)
+    year = year_from_query(request)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        organization=organization,
+        year=year,
+        initial=SessionForm.initial_for_new(year),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(organization=organization, data=form.to_input(), by=request.user)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request, _("Đã ghi buổi “%(topic)s” ngày %(date)s.") % {"topic": session.topic, "date": _date(session)}
+            )
+            return redirect("pledges:session_detail", session.pk)
+    return _form_page(request, organization, form)
+
+
+@login_required
+def session_update(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_in_scope_or_404(StudySession.objects.prefetch_related("attendees"), request.user, pk, Perm.ENTER)
+    organization = session.organization
+    if request.method != "POST" and year_is_closed(organization=organization, year=session.year):
+        messages.error(request, _("Năm %(year)s đã khóa sổ: hồ sơ chỉ còn xem được.") % {"year": session.year})
+        return redirect("pledges:session_detail", session.pk)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        organization=organization,
+        session=session,
+        year=session.year,
+        initial=SessionForm.initial_for(session),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, data=form.to_input(), by=request.user)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request, _("Đã lưu buổi “%(topic)s” ngày %(date)s.") % {"topic": session.topic, "date": _date(session)}
+            )
+            return redirect("pledges:session_detail", session.pk)
+    return _form_page(request, organization, form, session=session)
+
+
+def _date(session: StudySession) -> str:
+    return session.held_on.strftime("%d/%m/%Y")
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_in_scope_or_404(
+        StudySession.objects.select_related("theme").prefetch_related("attendees"), request.user, pk, Perm.VIEW
+    )
+    organization = session.organization
+    perms = perms_for(request.user, organization)
+    closed = year_is_closed(organization=organization, year=session.year)
+    attendees = sorted(session.attendees.all(), key=lambda person: vietnamese_sort_key(person.full_name))
+    ticked_party = sum(1 for person in attendees if person.is_party_member)
+    party = ticked_party + session.extra_party_members
+    others = (len(attendees) - ticked_party) + session.extra_union_members + session.extra_others
+    context = {
+        "session": session,
+        "organization": organization,
+        "year": session.year,
+        "year_closed": closed,
+        "can_enter": Perm.ENTER in perms and not closed,
+        "badge": KIND_BADGES.get(session.kind, "secondary"),
+        "attendees": attendees,
+        "party_total": party,
+        "others_total": others,
+        "attendance_total": party + others,
+        "history": session_history(session) if Perm.HISTORY in perms else None,
+        "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        "crumb_tail": _("Buổi ngày %(date)s") % {"date": _date(session)},
+    }
+    return render(request, "pledges/sessions/detail.html", context)
+
+
+def session_history(session: StudySession) -> list[dict]:
+    """Who changed the session, when and which fields, newest first (at most HISTORY_LIMIT entries).
+
+    One save writes the fields, then the attendees (m2m, one more record per add/remove):
+    records by the same user within a few seconds are shown as one change.
+    """
+    labels = {f.name: str(f.verbose_name) for f in StudySession._meta.get_fields() if hasattr(f, "verbose_name")}
+    records = list(
+        session.history.select_related("history_user").order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
+    )
+    records.reverse()
+    what = _("buổi học tập, sinh hoạt")
+    entries: list[dict] = []
+    previous = None
+    for record in records:
+        changed = []
+        if previous is not None:
+            changed = [labels.get(name, name) for name in record.diff_against(previous).changed_fields]
+        last = entries[-1] if entries else None
+        if last is not None and record.history_type == "~" and _same_save(last["record"], record):
+            if last["record"].history_type != "+":
+                last["changed"] += [name for name in changed if name not in last["changed"]]
+        elif previous is None or record.history_type != "~" or changed:
+            entries.append({"record": record, "what": what, "changed": changed})
+        previous = record
+    if len(records) > HISTORY_LIMIT and entries:
+        entries = entries[1:]  # the oldest one only served as the base of the first diff
+    return list(reversed(entries))
+
+
+def _same_save(earlier, later) -> bool:
+    return (
+        later.history_user_id == earlier.history_user_id
+        and (later.history_date - earlier.history_date).total_seconds() < SAME_SAVE_SECONDS
+    )
