@@ -40,3 +40,23 @@ def test_secretary_enters_and_submits_a_pledge_with_the_keyboard(page):
         "Tham gia đầy đủ sinh hoạt chi bộ",
     ]
     assert pledge.items.get(position=1).target == "100% ngày công"
+
+
+def test_secretary_records_a_meeting_and_ticks_attendance(page):
+    from pledges.models import StudySession
+
+    world = build_world()
+    plan_save(organization=world.bloc, year=2024)
+    log_in(page, "a1_secretary")
+    page.goto(page.base_url + f"/to-chuc/{world.cell_a1.pk}/nam/2024/hoc-tap/")
+    page.get_by_role("link", name="Thêm buổi").click()
+    page.fill("[name=held_on]", "2024-03-12")
+    page.get_by_label("Sinh hoạt chuyên đề hàng quý").check()
+    page.fill("[name=topic]", "Sinh hoạt chuyên đề quý I")
+    page.locator("[data-check-all]").click()
+    page.get_by_label(world.people_a1[2].full_name).uncheck()
+    page.locator("button[type=submit].btn-party").click()
+    page.wait_for_url("**/hoc-tap/*/")
+    session = StudySession.objects.get()
+    assert set(session.attendees.values_list("pk", flat=True)) == {world.people_a1[0].pk, world.people_a1[1].pk}
+    assert "Sinh hoạt chuyên đề quý I" in page.content()
