@@ -102,7 +102,7 @@ fmt: venv ## Sort imports and format the code with ruff
 
 messages: venv ## Update and compile the Vietnamese catalog (needs gettext)
 	@command -v msgfmt >/dev/null 2>&1 || { echo "gettext is required: sudo apt-get install gettext" >&2; exit 1; }
-	DEBUG=1 $(PY) manage.py makemessages -l vi --ignore=staticfiles --ignore=media --ignore=bench
+	DEBUG=1 $(PY) manage.py makemessages -l vi --ignore=staticfiles --ignore=media --ignore=bench --ignore=.venv
 	DEBUG=1 $(PY) manage.py compilemessages -l vi --ignore=.venv
 
 bench: venv ## Run the benchmarks in bench/run.py (arguments: BENCH_ARGS='...')
