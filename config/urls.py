@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("committees.urls")),
     path("", include("pledges.urls")),
     path("", include("reports.urls")),
+    path("api/", include("config.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
