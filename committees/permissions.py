@@ -23,15 +23,16 @@ class Perm(StrEnum):
     NARRATIVE = "narrative"  # write the report's narrative paragraphs
     HISTORY = "history"  # read the change history of records
     REOPEN = "reopen"  # reopen a closed year
+    IMPORT = "import"  # upload spreadsheets of people and pledges
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECRETARY: frozenset({Perm.VIEW, Perm.ENTER, Perm.APPROVE}),
-    Role.CLERK: frozenset({Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN}),
+    Role.CLERK: frozenset({Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT}),
     Role.REVIEWER: frozenset({Perm.VIEW}),
 }
 ALL_PERMS = frozenset(Perm)
-WRITE_PERMS = frozenset({Perm.ENTER, Perm.APPROVE, Perm.REPORT, Perm.NARRATIVE, Perm.REOPEN})
+WRITE_PERMS = frozenset({Perm.ENTER, Perm.APPROVE, Perm.REPORT, Perm.NARRATIVE, Perm.REOPEN, Perm.IMPORT})
 
 
 @dataclass(frozen=True)
