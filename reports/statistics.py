@@ -448,11 +448,12 @@ def _add_people(nodes, roots) -> None:
             .annotate(n=Count("id"))
             .order_by()
         )
+    parts = [part.values_list("y", "organization_id", "person__category", "person__exemption", "n") for part in parts]
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for row in rows:
-        tallies = _tally(nodes, row["y"], row["organization_id"])
+    for year, org_id, category, exemption, n in rows:
+        tallies = _tally(nodes, year, org_id)
         if tallies is not None:
-            tallies.people[(category_group(row["person__category"]), bool(row["person__exemption"]))] += row["n"]
+            tallies.people[(category_group(category), bool(exemption))] += n
 
 
 def _add_pledges(nodes, roots) -> None:
@@ -461,12 +462,12 @@ def _add_pledges(nodes, roots) -> None:
         .values("year", "organization_id", "kind", "form", "state", "on_time", "evaluation")
         .annotate(n=Count("id"))
         .order_by()
+        .values_list("year", "organization_id", "kind", "form", "state", "on_time", "evaluation", "n")
     )
-    for row in rows:
-        tallies = _tally(nodes, row["year"], row["organization_id"])
+    for year, org_id, *key, n in rows:
+        tallies = _tally(nodes, year, org_id)
         if tallies is not None:
-            key = (row["kind"], row["form"], row["state"], row["on_time"], row["evaluation"])
-            tallies.pledges[key] += row["n"]
+            tallies.pledges[tuple(key)] += n
 
 
 def _add_items(nodes, roots) -> None:
@@ -475,11 +476,12 @@ def _add_items(nodes, roots) -> None:
         .values("pledge__year", "pledge__organization_id", "pledge__kind", "result")
         .annotate(n=Count("id"))
         .order_by()
+        .values_list("pledge__year", "pledge__organization_id", "pledge__kind", "result", "n")
     )
-    for row in rows:
-        tallies = _tally(nodes, row["pledge__year"], row["pledge__organization_id"])
+    for year, org_id, kind, result, n in rows:
+        tallies = _tally(nodes, year, org_id)
         if tallies is not None:
-            tallies.items[(row["pledge__kind"], row["result"])] += row["n"]
+            tallies.items[(kind, result)] += n
 
 
 def _add_sessions(nodes, roots) -> None:
@@ -509,16 +511,12 @@ def _add_attendance(nodes, roots) -> None:
     base = through.objects.filter(
         _year_subtree_q(roots, year_field=None, prefix="studysession__organization_", date_field="studysession__held_on")
     )
-    rows = (
-        base.values("studysession__held_on__year", "studysession__organization_id", "studysession__kind", "person__category")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        tallies = _tally(nodes, row["studysession__held_on__year"], row["studysession__organization_id"])
+    fields = ("studysession__held_on__year", "studysession__organization_id", "studysession__kind", "person__category")
+    rows = base.values(*fields).annotate(n=Count("id")).order_by().values_list(*fields, "n")
+    for year, org_id, kind, category, n in rows:
+        tallies = _tally(nodes, year, org_id)
         if tallies is not None:
-            key = (row["studysession__kind"], category_group(row["person__category"]))
-            tallies.attendance[key] += row["n"]
+            tallies.attendance[(kind, category_group(category))] += n
     # Taking part in the year's theme: having attended a study of the theme that year.
     # Counted where the study was held: the organization the record was made in.
     year_theme = Q(studysession__theme__kind=Theme.Kind.YEARLY, studysession__theme__year=F("studysession__held_on__year"))
@@ -527,11 +525,12 @@ def _add_attendance(nodes, roots) -> None:
         .values("studysession__held_on__year", "studysession__organization_id", "person__category")
         .annotate(n=Count("person_id", distinct=True))
         .order_by()
+        .values_list("studysession__held_on__year", "studysession__organization_id", "person__category", "n")
     )
-    for row in studied:
-        tallies = _tally(nodes, row["studysession__held_on__year"], row["studysession__organization_id"])
+    for year, org_id, category, n in studied:
+        tallies = _tally(nodes, year, org_id)
         if tallies is not None:
-            tallies.participants[category_group(row["person__category"])] += row["n"]
+            tallies.participants[category_group(category)] += n
 
 
 def _add_exemplars_and_commendations(nodes, roots) -> None:
