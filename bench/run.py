@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "60000"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lamtheobac_bench")
 YEAR = 2024
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
 
 @dataclass
@@ -85,23 +86,30 @@ def bench_report(name: str, label: str, target_seconds: float, *, memory_target_
     from committees.models import Organization
     from reports.content import build_document
     from reports.rendering import render_pdf
-    from reports.services import report_open
+    from reports.services import render_request, report_open
     from reports.statistics import organization_year_figures
 
     organization = Organization.objects.get(name=name)
     report = report_open(organization=organization, year=YEAR)
     report.renders.all().update(state="failed")  # a fresh render each run
     with tempfile.TemporaryDirectory() as media:
+        from django.conf import settings
+
+        settings.MEDIA_ROOT = media
+        started = time.perf_counter()
+        render = render_request(report=report, format="pdf")  # eager: the task runs here
+        render.refresh_from_db()
+        assert render.state == "ready", render.error
+        elapsed = time.perf_counter() - started
+        report.renders.all().update(state="failed")
         output = Path(media) / "report.pdf"
         env = {**os.environ, "MEDIA_ROOT": media}
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        started = time.perf_counter()
         subprocess.run(
             [sys.executable, "manage.py", "render_report", "--organization", str(organization.pk), "--year", str(YEAR),
              "--format", "pdf", "--output", str(output)],
             cwd=ROOT, env=env, check=True, capture_output=True,
         )
-        elapsed = time.perf_counter() - started
         peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     started = time.perf_counter()
     figures = organization_year_figures(organization=organization, year=YEAR)
@@ -113,13 +121,13 @@ def bench_report(name: str, label: str, target_seconds: float, *, memory_target_
     share = prepare / (prepare + layout)
     results = [
         Result(f"{label}: PDF end to end", f"< {target_seconds:g} s", f"{elapsed:.2f} s", elapsed / target_seconds,
-               f"{len(figures.children)} rows in the appendix, {figures.people_total} people"),
+               f"request → figures → PDF → stored file; {len(figures.children)} appendix rows, {figures.people_total} people"),
         Result(f"{label}: time outside WeasyPrint", "< 25 %", f"{share * 100:.1f} %", share / 0.25,
                f"queries+content {prepare * 1000:.0f} ms, layout {layout * 1000:.0f} ms"),
     ]
     if memory_target_mb:
         results.append(Result(f"{label}: peak memory", f"< {memory_target_mb:g} MB", f"{peak_mb:.0f} MB",
-                              peak_mb / memory_target_mb, "whole render process"))
+                              peak_mb / memory_target_mb, "whole `render_report` process, Django included"))
     return results
 
 
@@ -192,7 +200,6 @@ def bench_dashboard() -> list[Result]:
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from committees.demo.province import BLOC_NAME
@@ -203,10 +210,11 @@ def bench_dashboard() -> list[Result]:
     client.login(username="khoi", password="lamtheobac")
     url = reverse("reports:dashboard", args=[bloc.pk, YEAR])
     client.get(url)
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
         response = client.get(url)
     assert response.status_code == 200
-    server = statistics.median(timed(lambda: client.get(url), int(os.environ.get("BENCH_REPEAT", "20"))))
+    server = statistics.median(timed(lambda: client.get(url), REPEAT))
     root = OrganizationYear.objects.get(organization=bloc, year=YEAR).path
     params = {
         "year": YEAR, "root": root, "day": datetime.date(YEAR, 12, 31), "start": datetime.date(YEAR, 1, 1),
@@ -220,7 +228,7 @@ def bench_dashboard() -> list[Result]:
 
     sql = statistics.median(timed(hand_sql, 5))
     return [
-        Result("Bloc dashboard: server time (median of 20)", "< 150 ms", f"{server * 1000:.0f} ms", server / 0.150,
+        Result(f"Bloc dashboard: server time (median of {REPEAT})", "< 150 ms", f"{server * 1000:.0f} ms", server / 0.150,
                "two years of figures, charts, child table"),
         Result("Bloc dashboard: queries", "≤ 15", str(len(queries)), len(queries) / 15, "whatever the size of the tree"),
         Result("Bloc dashboard / hand-written SQL", "≤ 2", f"{server / sql:.1f}", (server / sql) / 2,
