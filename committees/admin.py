@@ -174,3 +174,11 @@ class OrganizationEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "organization", "start_on", "end_on"]
+    list_filter = [("end_on", admin.EmptyFieldListFilter)]
+    search_fields = ["person__full_name", "person__search_key", "organization__name"]
+    autocomplete_fields = ["person", "organization"]
