@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +164,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind", "state", "status" or "form" of their own: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "committees.models.OrganizationKind",
+        "PledgeFormEnum": "committees.models.PledgeForm",
+        "PledgeKindEnum": "pledges.models.Pledge.Kind",
+        "PledgeStateEnum": "pledges.models.PledgeState",
+        "SessionKindEnum": "pledges.models.SessionKind",
+        "ExemplarStatusEnum": "pledges.models.Exemplar.Status",
+        "CommendationFormEnum": "pledges.models.CommendationForm",
+        "CommendationStatusEnum": "pledges.models.Commendation.Status",
+        "ReportStateEnum": "reports.models.Report.State",
+        "RenderStateEnum": "reports.models.ReportRender.State",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -196,6 +210,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE: dict = {
     "requeue-stuck-renders": {"task": "reports.tasks.requeue_stuck_renders", "schedule": 120.0},
+    # CELERY_TIMEZONE is Asia/Ho_Chi_Minh: 07:00 local time.
+    "send-daily-reminders": {"task": "pledges.tasks.send_daily_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 EMAIL_BACKEND = env_str(

@@ -13,6 +13,7 @@ from pledges.models import (
     Plan,
     Pledge,
     PledgeItem,
+    ReminderLog,
     StudySession,
     Theme,
 )
@@ -170,3 +171,21 @@ class CommendationAdmin(SimpleHistoryAdmin):
         "proposed_by",
     ]
     readonly_fields = ["created_at"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """What was mailed, for checking; the reminder task is the only writer."""
+
+    list_display = ["user", "organization", "sent_on", "people_count"]
+    list_filter = ["sent_on"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    date_hierarchy = "sent_on"
+    readonly_fields = ["user", "organization", "sent_on", "subject", "body", "people_count", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -436,3 +436,30 @@ class Commendation(models.Model):
     @property
     def is_collective(self) -> bool:
         return self.recipient_organization_id is not None
+
+
+class ReminderLog(models.Model):
+    """A reminder mailed to a secretary: at most one a day, the unique constraint is the backstop."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="reminder_logs"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="reminder_logs"
+    )
+    sent_on = models.DateField(_("ngày gửi"))
+    subject = models.CharField(_("tiêu đề"), max_length=200)
+    body = models.TextField(_("nội dung"))
+    people_count = models.PositiveIntegerField(_("số người chưa nộp"), default=0)
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc việc")
+        verbose_name_plural = _("thư nhắc việc")
+        ordering = ["-sent_on", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="reminder_one_per_user_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.sent_on:%d/%m/%Y}"

@@ -366,7 +366,9 @@ def test_admin_pages_of_every_record_load(world, login):
         assert model in admin.site._registry, model
         opts = model._meta
         assert client.get(reverse(f"admin:pledges_{opts.model_name}_changelist")).status_code == 200
-        assert client.get(reverse(f"admin:pledges_{opts.model_name}_add")).status_code == 200
+        # The reminder log is written by the daily task only: its admin refuses additions.
+        expected = 403 if model.__name__ == "ReminderLog" else 200
+        assert client.get(reverse(f"admin:pledges_{opts.model_name}_add")).status_code == expected
     change = client.get(reverse("admin:pledges_plan_change", args=[plan.pk]))
     assert change.status_code == 200
     assert client.get(reverse("admin:pledges_plan_history", args=[plan.pk])).status_code == 200

@@ -1,0 +1,216 @@
+"""Settings come from the environment and fail loudly, naming the variable, on a bad value."""
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_path, env_str, env_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR = "LTB_TEST_SETTING"
+
+
+@pytest.fixture(autouse=True)
+def _unset(monkeypatch):
+    monkeypatch.delenv(VAR, raising=False)
+
+
+# --- env_bool -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "TRUE", "yes", "on", " 1 "])
+def test_env_bool_true(monkeypatch, value):
+    monkeypatch.setenv(VAR, value)
+    assert env_bool(VAR, default=False) is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "no", "off", ""])
+def test_env_bool_false(monkeypatch, value):
+    monkeypatch.setenv(VAR, value)
+    assert env_bool(VAR, default=True) is False
+
+
+@pytest.mark.parametrize("default", [True, False])
+def test_env_bool_default_when_unset(default):
+    assert env_bool(VAR, default=default) is default
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "tru", "y e s"])
+def test_env_bool_refuses_anything_else_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv(VAR, value)
+    with pytest.raises(ImproperlyConfigured) as info:
+        env_bool(VAR, default=False)
+    assert VAR in str(info.value)
+    assert repr(value) in str(info.value)
+
+
+# --- env_int ------------------------------------------------------------------------------
+
+
+def test_env_int_parses(monkeypatch):
+    monkeypatch.setenv(VAR, " 42 ")
+    assert env_int(VAR, 7) == 42
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_env_int_default(monkeypatch, value):
+    if value is not None:
+        monkeypatch.setenv(VAR, value)
+    assert env_int(VAR, 7) == 7
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "12abc"])
+def test_env_int_refuses_non_integers(monkeypatch, value):
+    monkeypatch.setenv(VAR, value)
+    with pytest.raises(ImproperlyConfigured) as info:
+        env_int(VAR, 7)
+    assert VAR in str(info.value)
+    assert "integer" in str(info.value)
+
+
+def test_env_int_refuses_below_minimum(monkeypatch):
+    monkeypatch.setenv(VAR, "59")
+    with pytest.raises(ImproperlyConfigured) as info:
+        env_int(VAR, 3600, minimum=60)
+    assert VAR in str(info.value)
+    assert "at least 60" in str(info.value)
+    monkeypatch.setenv(VAR, "60")
+    assert env_int(VAR, 3600, minimum=60) == 60
+
+
+# --- env_url ------------------------------------------------------------------------------
+
+
+def test_env_url_refuses_an_unsupported_scheme_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://user:pw@db/lamtheobac")
+    with pytest.raises(ImproperlyConfigured) as info:
+        env_url("DATABASE_URL", schemes=("sqlite", "postgres", "postgresql"))
+    message = str(info.value)
+    assert "DATABASE_URL" in message
+    assert "postgres://" in message
+
+
+def test_env_url_refuses_a_value_without_scheme(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "localhost:5432/db")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env_url("DATABASE_URL", schemes=("postgres",))
+
+
+@pytest.mark.parametrize("value", ["postgres://u:p@db:5432/x", "postgresql://db/x", "sqlite:////tmp/x.db"])
+def test_env_url_accepts_known_schemes(monkeypatch, value):
+    monkeypatch.setenv(VAR, f"  {value} ")
+    assert env_url(VAR, schemes=("sqlite", "postgres", "postgresql")) == value
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_env_url_unset_is_none(monkeypatch, value):
+    if value is not None:
+        monkeypatch.setenv(VAR, value)
+    assert env_url(VAR, schemes=("redis",)) is None
+
+
+# --- env_list, env_str, env_path ------------------------------------------------------------
+
+
+def test_env_list_splits_and_trims(monkeypatch):
+    monkeypatch.setenv(VAR, " example.org, www.example.org ,,api.example.org ")
+    assert env_list(VAR, default=[]) == ["example.org", "www.example.org", "api.example.org"]
+
+
+def test_env_list_default_when_unset():
+    assert env_list(VAR, default=["localhost"]) == ["localhost"]
+
+
+@pytest.mark.parametrize("value", ["", " , ,"])
+def test_env_list_refuses_an_empty_list(monkeypatch, value):
+    monkeypatch.setenv(VAR, value)
+    with pytest.raises(ImproperlyConfigured, match=VAR):
+        env_list(VAR, default=["localhost"])
+
+
+def test_env_str(monkeypatch):
+    assert env_str(VAR) is None
+    assert env_str(VAR, "mặc định") == "mặc định"
+    monkeypatch.setenv(VAR, "  giá trị  ")
+    assert env_str(VAR, "mặc định") == "giá trị"
+
+
+def test_env_path(monkeypatch, tmp_path):
+    assert env_path(VAR, tmp_path) == tmp_path
+    monkeypatch.setenv(VAR, str(tmp_path / "media"))
+    assert env_path(VAR, Path("/x")) == tmp_path / "media"
+    monkeypatch.setenv(VAR, "relative/media")
+    with pytest.raises(ImproperlyConfigured, match=VAR):
+        env_path(VAR, Path("/x"))
+
+
+# --- start-up in a fresh process ----------------------------------------------------------
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+    env.pop("ALLOWED_HOSTS", None)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(overrides)
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def random_secret_key() -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(50))
+
+
+SETUP = ["-c", "import django; django.setup()"]
+
+
+def test_start_up_without_secret_key_fails_when_debug_is_off():
+    result = run(SETUP, clean_env(DEBUG="0", TESTING="0"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_start_up_with_an_unreadable_debug_fails_naming_it():
+    result = run(SETUP, clean_env(DEBUG="maybe", TESTING="0", SECRET_KEY=random_secret_key()))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG" in result.stderr
+    assert "'maybe'" in result.stderr
+
+
+def test_start_up_with_an_unsupported_database_fails_naming_it():
+    result = run(
+        SETUP, clean_env(DEBUG="0", TESTING="0", SECRET_KEY=random_secret_key(), DATABASE_URL="mysql://db/x")
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_start_up_in_development_needs_no_secret_key():
+    result = run(
+        ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        clean_env(DEBUG="1", TESTING="0"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_deploy_check_is_clean_in_production_settings():
+    env = clean_env(DEBUG="0", TESTING="0", SECRET_KEY=random_secret_key(), ALLOWED_HOSTS="example.org")
+    result = run(["manage.py", "check", "--deploy"], env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in output, output
+    assert "WARNINGS" not in output, output
