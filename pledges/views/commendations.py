@@ -15,11 +15,12 @@ from committees import selectors as committee_selectors
 from committees.models import subtree_q
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.forms.commendations import CommendationEntryForm, RecipientType
+from pledges.history import record_history
 from pledges.models import Commendation, CommendationForm
 from pledges.services import records as services
 from pledges.services.common import year_is_closed
 from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
-from pledges.views.exemplars import record_history, year_from_query
+from pledges.views.exemplars import year_from_query
 
 PAGE_SIZE = 100
 STATUS_BADGES = {

@@ -14,55 +14,18 @@ from committees.models import Person, subtree_q
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges import selectors
 from pledges.forms.exemplars import ExemplarForm
+from pledges.history import record_history
 from pledges.models import Exemplar
 from pledges.services import records as services
 from pledges.services.common import year_is_closed
 from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
 
 PAGE_SIZE = 100
-HISTORY_LIMIT = 100
-SAME_SAVE_SECONDS = 5
 STATUS_BADGES = {
     Exemplar.Status.REGISTERED: "secondary",
     Exemplar.Status.IMPLEMENTED: "info",
     Exemplar.Status.REPLICATED: "success",
 }
-
-
-def record_history(obj, what: str) -> list[dict]:
-    """Who changed the record, when and which fields, newest first (at most HISTORY_LIMIT entries)."""
-    labels = {f.name: str(f.verbose_name) for f in type(obj)._meta.get_fields() if hasattr(f, "verbose_name")}
-    m2m_labels = {labels[f.name] for f in type(obj)._meta.many_to_many}
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
-    )
-    records.reverse()
-    entries: list[dict] = []
-    previous = None
-    for record in records:
-        changed = []
-        if previous is not None:
-            changed = [labels.get(change.field, change.field) for change in record.diff_against(previous).changes]
-        last = entries[-1] if entries else None
-        m2m_only = bool(changed) and all(name in m2m_labels for name in changed)
-        if last is not None and m2m_only and _same_save(last["record"], record):
-            # One save writes the fields, then the people (m2m): show it as one change.
-            if last["record"].history_type != "+":
-                last["changed"] += [name for name in changed if name not in last["changed"]]
-        else:
-            entries.append({"record": record, "what": what, "changed": changed})
-        previous = record
-    if len(records) > HISTORY_LIMIT:
-        entries = entries[1:]  # the oldest one only served as the base of the first diff
-    return list(reversed(entries))
-
-
-def _same_save(earlier, later) -> bool:
-    return (
-        later.history_type == "~"
-        and later.history_user_id == earlier.history_user_id
-        and (later.history_date - earlier.history_date).total_seconds() < SAME_SAVE_SECONDS
-    )
 
 
 def year_from_query(request: HttpRequest) -> int:

@@ -14,6 +14,7 @@ from committees import selectors as committee_selectors
 from committees.permissions import Perm
 from committees.text import normalize_text
 from pledges.forms.plans import DirectiveForm, PlanForm, ReopenForm
+from pledges.history import record_history
 from pledges.models import Plan, default_deadline
 from pledges.selectors_directives import (
     closing_plan,
@@ -34,28 +35,8 @@ from pledges.views.common import (
 )
 
 REGISTRY_PAGE_SIZE = 50
-HISTORY_LIMIT = 100
 
 # --- the plan of a year --------------------------------------------------------------------
-
-
-def _plan_history(plan: Plan | None) -> list[dict]:
-    """Who changed the plan, when and why, newest first."""
-    if plan is None:
-        return []
-    labels = {
-        field.name: str(field.verbose_name) for field in Plan._meta.get_fields() if hasattr(field, "verbose_name")
-    }
-    records = list(plan.history.select_related("history_user").order_by("history_date", "history_id"))
-    entries = []
-    previous = None
-    for record in records:
-        changed = []
-        if previous is not None:
-            changed = [labels.get(change.field, change.field) for change in record.diff_against(previous).changes]
-        entries.append({"record": record, "what": _("kế hoạch năm"), "changed": changed})
-        previous = record
-    return list(reversed(entries))[:HISTORY_LIMIT]
 
 
 def _plan_initial(own: Plan | None, governing: Plan | None, year: int) -> dict:
@@ -104,7 +85,7 @@ def _plan_page(request: HttpRequest, organization, year: int, *, form: PlanForm 
             "form": form,
             "can_reopen": Perm.REOPEN in perms,
             "reopen_form": ReopenForm(),
-            "history": _plan_history(own) if Perm.HISTORY in perms else None,
+            "history": record_history(own, _("kế hoạch năm")) if Perm.HISTORY in perms else None,
         }
     )
     return render(request, "pledges/plans/detail.html", context)

@@ -21,6 +21,7 @@ from pledges.forms.pledges import (
     ReviewForm,
     item_formset,
 )
+from pledges.history import pledge_history
 from pledges.models import Pledge, PledgeState
 from pledges.selectors import RosterStatus
 from pledges.services import pledges as services
@@ -157,23 +158,6 @@ def _pledge_or_404(request, pk, perm) -> Pledge:
     return selectors.pledge_with_items(pledge_id=pledge.pk)
 
 
-def _history(pledge: Pledge) -> list[dict]:
-    """Who changed what and when, newest first: the pledge's own record and its items'."""
-    entries = []
-    records = list(pledge.history.select_related("history_user").order_by("history_date"))
-    previous = None
-    for record in records:
-        changed = []
-        if previous is not None:
-            changed = [change.field for change in record.diff_against(previous).changes]
-        entries.append({"record": record, "what": _("bản đăng ký"), "changed": changed})
-        previous = record
-    item_history = pledge.items.model.history.filter(pledge_id=pledge.pk).select_related("history_user")
-    for record in item_history:
-        entries.append({"record": record, "what": _("việc làm theo: %(c)s") % {"c": record.content[:60]}, "changed": []})
-    return sorted(entries, key=lambda e: e["record"].history_date, reverse=True)[:100]
-
-
 @login_required
 def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk, Perm.VIEW)
@@ -190,7 +174,7 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluation_form": EvaluationForm(
             initial={"evaluation": pledge.evaluation, "comment": pledge.evaluation_comment}
         ),
-        "history": _history(pledge) if Perm.HISTORY in perms else None,
+        "history": pledge_history(pledge) if Perm.HISTORY in perms else None,
         "crumbs": committee_selectors.organization_breadcrumbs(organization=pledge.organization, scope=request.scope),
     }
     return render(request, "pledges/pledge_detail.html", context)

@@ -16,13 +16,12 @@ from committees import selectors as committee_selectors
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from committees.text import vietnamese_sort_key
 from pledges.forms.sessions import SessionForm
+from pledges.history import record_history
 from pledges.models import SessionKind, StudySession
 from pledges.services import records as services
 from pledges.services.common import YEAR_MIN, year_is_closed
 from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
 
-HISTORY_LIMIT = 100
-SAME_SAVE_SECONDS = 5
 KIND_BADGES = {
     SessionKind.STUDY: "primary",
     SessionKind.THEMATIC: "success",
@@ -178,45 +177,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "party_total": party,
         "others_total": others,
         "attendance_total": party + others,
-        "history": session_history(session) if Perm.HISTORY in perms else None,
+        "history": record_history(session, _("buổi học tập, sinh hoạt")) if Perm.HISTORY in perms else None,
         "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
         "crumb_tail": _("Buổi ngày %(date)s") % {"date": _date(session)},
     }
     return render(request, "pledges/sessions/detail.html", context)
 
 
-def session_history(session: StudySession) -> list[dict]:
-    """Who changed the session, when and which fields, newest first (at most HISTORY_LIMIT entries).
-
-    One save writes the fields, then the attendees (m2m, one more record per add/remove):
-    records by the same user within a few seconds are shown as one change.
-    """
-    labels = {f.name: str(f.verbose_name) for f in StudySession._meta.get_fields() if hasattr(f, "verbose_name")}
-    records = list(
-        session.history.select_related("history_user").order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
-    )
-    records.reverse()
-    what = _("buổi học tập, sinh hoạt")
-    entries: list[dict] = []
-    previous = None
-    for record in records:
-        changed = []
-        if previous is not None:
-            changed = [labels.get(name, name) for name in record.diff_against(previous).changed_fields]
-        last = entries[-1] if entries else None
-        if last is not None and record.history_type == "~" and _same_save(last["record"], record):
-            if last["record"].history_type != "+":
-                last["changed"] += [name for name in changed if name not in last["changed"]]
-        elif previous is None or record.history_type != "~" or changed:
-            entries.append({"record": record, "what": what, "changed": changed})
-        previous = record
-    if len(records) > HISTORY_LIMIT and entries:
-        entries = entries[1:]  # the oldest one only served as the base of the first diff
-    return list(reversed(entries))
-
-
-def _same_save(earlier, later) -> bool:
-    return (
-        later.history_user_id == earlier.history_user_id
-        and (later.history_date - earlier.history_date).total_seconds() < SAME_SAVE_SECONDS
-    )
