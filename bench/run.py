@@ -236,6 +236,14 @@ def bench_dashboard() -> list[Result]:
     ]
 
 
+def bench_people_import() -> list[Result]:
+    from bench.import_bench import bench_import
+
+    seconds, added = bench_import(10_000)
+    return [Result("Import of 10.000 people (.xlsx)", "< 15 s", f"{seconds:.1f} s", seconds / 15,
+                   f"{added} added: read, validate, bulk write; rolled back afterwards")]
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     server = subprocess.run(["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True).stdout.strip()
@@ -264,6 +272,7 @@ def main() -> None:
         lambda: bench_report(LARGE_COMMITTEE_NAME, "Report of a grassroots organization (25 chi bộ, 500 people)", 2),
         lambda: bench_report(BLOC_NAME, f"Report of the bloc at --members {MEMBERS}", 10, memory_target_mb=1024),
         bench_dashboard,
+        bench_people_import,
     ):
         measured = step()
         for result in measured:

@@ -154,7 +154,10 @@ def test_env_path(monkeypatch, tmp_path):
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+    # A clean production-like environment: nothing a test run sets (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright) may leak into it.
+    dropped = {"TESTING", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.pop("ALLOWED_HOSTS", None)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.update(overrides)

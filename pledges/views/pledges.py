@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from committees import selectors as committee_selectors
 from committees.models import Organization
-from committees.permissions import Perm, get_in_scope_or_404, get_person_for_user_or_404, perms_for
+from committees.permissions import Perm, get_in_scope_or_404, get_person_for_user_or_404, perms_for, require
 from committees.text import search_key
 from pledges import selectors
 from pledges.forms.pledges import (
@@ -77,7 +77,11 @@ def pledge_entry(request: HttpRequest, person_pk: int, year: int) -> HttpRespons
     """Enter or edit a personal pledge with its items; save as draft or submit."""
     person = get_person_for_user_or_404(request.user, person_pk, Perm.ENTER)
     check_year(year)
-    pledge = Pledge.objects.filter(person=person, year=year, kind=Pledge.Kind.PERSONAL).first()
+    pledge = Pledge.objects.filter(person=person, year=year, kind=Pledge.Kind.PERSONAL).select_related("organization").first()
+    if pledge is not None:
+        # A pledge stays in the organization it was made in (a transfer does not move it):
+        # the right to edit it is the right on that organization.
+        require(request.user, pledge.organization, Perm.ENTER)
     if pledge is not None and pledge.state not in services.EDITABLE_STATES:
         messages.info(request, _("Bản đăng ký đã nộp: không sửa nội dung được nữa."))
         return redirect("pledges:pledge_detail", pledge.pk)

@@ -184,3 +184,17 @@ def test_history_is_shown_to_clerks_only(world, login):
     url = reverse("pledges:pledge_detail", args=[pledge.pk])
     assert login(world.a_clerk).get(url).context["history"]
     assert login(world.a1_secretary).get(url).context["history"] is None
+
+
+def test_a_transferred_persons_pledge_stays_with_the_cell_it_was_made_in(world, login):
+    import datetime
+
+    from committees.services import person_transfer
+
+    person = world.people_a1[0]
+    pledge = services.pledge_create(person=person, year=2024, items=[ItemInput(content="Một")])
+    person_transfer(person=person, organization=world.cell_b1, on=datetime.date(2024, 3, 1))
+    client = login(world.b1_secretary)
+    assert client.get(entry_url(person)).status_code == 404
+    assert client.post(entry_url(person), item_post([("Hai", "ethics", "", "")], action="save")).status_code == 404
+    assert list(pledge.items.values_list("content", flat=True)) == ["Một"]

@@ -1,0 +1,117 @@
+"""Pages of the spreadsheet import: the upload page, the two templates, the two uploads."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from committees import selectors
+from committees.forms import NormalizedFormMixin
+from committees.imports import ImportRejected, people_import, people_template
+from committees.models import Organization
+from committees.permissions import Perm, get_organization_for_user_or_404
+from committees.spreadsheets import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE
+from pledges.imports import pledges_import, pledges_template
+from reports.formatting import number
+
+TEMPLATE = "committees/import/page.html"
+ERRORS_SHOWN = 300  # a 50,000-row file may have more errors than a page can show
+
+
+class UploadForm(NormalizedFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp Excel (.xlsx)"),
+        error_messages={"required": gettext_lazy("Hãy chọn tệp .xlsx để tải lên.")},
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+
+# kind → (slug of the template URL, service, template builder, file name)
+KINDS = {
+    "people": ("ca-nhan", people_import, people_template, "mau-nhap-ca-nhan"),
+    "pledges": ("ke-hoach", pledges_import, pledges_template, "mau-nhap-ke-hoach-ca-nhan"),
+}
+KIND_BY_SLUG = {slug: kind for kind, (slug, *_rest) in KINDS.items()}
+
+
+def _context(request: HttpRequest, organization: Organization, **extra) -> dict:
+    context = {
+        "organization": organization,
+        "crumbs": selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        "crumb_tail": _("Nhập từ Excel"),
+        "people_form": UploadForm(),
+        "pledges_form": UploadForm(),
+        "max_mb": MAX_BYTES // 1024 // 1024,
+        "max_rows": MAX_ROWS,
+        "kind": None,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def import_page(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.IMPORT)
+    return render(request, TEMPLATE, _context(request, organization))
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.IMPORT)
+    if kind not in KIND_BY_SLUG:
+        raise Http404
+    _slug, _service, builder, filename = KINDS[KIND_BY_SLUG[kind]]
+    response = HttpResponse(builder(organization), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{organization.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def import_people(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload(request, pk, "people")
+
+
+@login_required
+@require_POST
+def import_pledges(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload(request, pk, "pledges")
+
+
+def _upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.IMPORT)
+    _slug, service, _builder, _filename = KINDS[kind]
+    form = UploadForm(request.POST, request.FILES)
+    row_errors = []
+    if form.is_valid():
+        try:
+            result = service(organization=organization, upload=form.cleaned_data["file"], by=request.user)
+        except ImportRejected as error:
+            row_errors = error.row_errors
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if kind == "people":
+                text = _("Đã thêm %(added)s cá nhân (bỏ qua %(skipped)s dòng đã có)")
+            else:
+                text = _("Đã thêm %(added)s bản đăng ký với %(items)s việc làm theo (bỏ qua %(skipped)s dòng đã có)")
+            counts = {"added": number(result.added), "items": number(result.items), "skipped": number(result.skipped)}
+            messages.success(request, text % counts)
+            return redirect("committees:import_page", organization.pk)
+    context = _context(
+        request,
+        organization,
+        kind=kind,
+        row_errors=row_errors[:ERRORS_SHOWN],
+        errors_hidden=max(len(row_errors) - ERRORS_SHOWN, 0),
+        **{f"{kind}_form": form},
+    )
+    return render(request, TEMPLATE, context)

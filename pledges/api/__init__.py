@@ -1,0 +1,1 @@
+"""The REST API of pledges, study sessions, exemplars and commendations."""

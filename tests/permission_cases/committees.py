@@ -1,0 +1,92 @@
+"""Cases of the committees app: the tree, people, role switch, and the spreadsheet import."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from committees.permissions import Perm
+from committees.spreadsheets import XLSX_CONTENT_TYPE
+from tests.permission_cases.base import Case, Ctx, organization_pk, person_pk
+
+
+def person_form(c: Ctx, inside: bool) -> dict:
+    return {
+        "full_name": "Người Kiểm Tra Quyền",
+        "gender": "female",
+        "birth_year": "1990",
+        "position": "Chuyên viên",
+        "category": "staff",
+        "joined_on": "2024-01-02",
+        "exemption": "",
+        "exemption_reason": "",
+    }
+
+
+# --- spreadsheet import: a valid one-row file, so that a permitted upload writes ----------------
+
+
+def xlsx_upload(name: str, rows: list[dict]) -> SimpleUploadedFile:
+    headers = list(rows[0])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([row[header] for header in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+
+
+def people_upload(c: Ctx, inside: bool) -> dict:
+    row = {
+        "Họ và tên": "Lê Văn Nhập Khẩu",
+        "Năm sinh": 1988,
+        "Đối tượng": "Đảng viên chính thức",
+        "Tổ chức đảng": c.organization.name,
+        "Mã tổ chức": c.organization.pk,
+    }
+    return {"file": xlsx_upload("danh-sach.xlsx", [row])}
+
+
+def pledges_upload(c: Ctx, inside: bool) -> dict:
+    member = c.member()
+    row = {
+        "Họ và tên": member.full_name,
+        "Năm sinh": member.birth_year,
+        "Tổ chức đảng": c.organization.name,
+        "Mã tổ chức": c.organization.pk,
+        "Năm": c.year,
+        "Nội dung việc làm theo": "Đi làm đúng giờ, tiết kiệm điện",
+    }
+    return {"file": xlsx_upload("ke-hoach.xlsx", [row])}
+
+
+CASES: dict[str, Case] = {
+    "committees:role_switch": Case(
+        perm=None, methods=("POST",), personal=True,
+        target=lambda c, inside: {"assignment_id": c.assignment(inside).pk},
+    ),
+    "committees:organization_list": Case(perm=None),
+    "committees:organization_detail": Case(perm=Perm.VIEW, target=organization_pk),
+    "committees:person_create": Case(
+        perm=Perm.ENTER, methods=("GET", "POST"), target=organization_pk, data=person_form, writes=True,
+    ),
+    "committees:people_search": Case(perm=None, data=lambda c, inside: {"q": "tran"}),
+    "committees:person_detail": Case(perm=Perm.VIEW, target=person_pk),
+    "committees:person_update": Case(
+        perm=Perm.ENTER, methods=("GET", "POST"), target=person_pk, data=person_form, writes=True,
+    ),
+    # spreadsheet import (committees/views_import.py): every page asks for `import`
+    "committees:import_page": Case(perm=Perm.IMPORT, target=organization_pk),
+    # "ca-nhan" here; "ke-hoach" (and an unknown kind) in test_import_template_kinds
+    "committees:import_template": Case(
+        perm=Perm.IMPORT, target=lambda c, inside: {"pk": c.organization.pk, "kind": "ca-nhan"},
+    ),
+    "committees:import_people": Case(
+        perm=Perm.IMPORT, methods=("POST",), target=organization_pk, data=people_upload, writes=True,
+    ),
+    "committees:import_pledges": Case(
+        perm=Perm.IMPORT, methods=("POST",), target=organization_pk, data=pledges_upload, writes=True,
+    ),
+}
