@@ -236,6 +236,30 @@ def bench_dashboard() -> list[Result]:
     ]
 
 
+def bench_api_pledges() -> list[Result]:
+    from django.db import connection
+    from django.test import Client
+
+    from committees.demo.province import BLOC_NAME
+    from committees.models import Organization
+
+    bloc = Organization.objects.get(name=BLOC_NAME)
+    client = Client()
+    client.login(username="khoi", password="lamtheobac")
+    url = f"/api/v1/pledges/?organization={bloc.pk}&year={YEAR}"
+    client.get(url)
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    rows = len(response.json()["results"])
+    median = statistics.median(timed(lambda: client.get(url), REPEAT))
+    return [
+        Result(f"API list page of {rows} pledges with items (median of {REPEAT})", "< 100 ms", f"{median * 1000:.0f} ms",
+               median / 0.100, f"{len(queries)} queries, constant with the page size"),
+    ]
+
+
 def bench_people_import() -> list[Result]:
     from bench.import_bench import bench_import
 
@@ -272,6 +296,7 @@ def main() -> None:
         lambda: bench_report(LARGE_COMMITTEE_NAME, "Report of a grassroots organization (25 chi bộ, 500 people)", 2),
         lambda: bench_report(BLOC_NAME, f"Report of the bloc at --members {MEMBERS}", 10, memory_target_mb=1024),
         bench_dashboard,
+        bench_api_pledges,
         bench_people_import,
     ):
         measured = step()

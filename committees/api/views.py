@@ -26,6 +26,7 @@ from committees.api.common import (
 from committees.api.fields import choice_field, date_field, id_field, organization_field, text_field, year_field
 from committees.models import Organization, Person, subtree_q
 from committees.permissions import Perm, get_organization_for_user_or_404
+from committees.text import search_key
 
 BIRTH_YEAR_MIN, BIRTH_YEAR_MAX = 1900, 2015  # as on the person form
 
@@ -132,6 +133,9 @@ class PersonCreateSerializer(StrictSerializer):
 
 class PersonFilter(OrganizationYearFilter):
     year = year_field(required=False, help_text=_("Chỉ những người sinh hoạt trong năm này."))
+    q = serializers.CharField(
+        required=False, max_length=100, help_text=_("Tìm theo họ tên, không phân biệt dấu và chữ hoa.")
+    )
 
 
 @extend_schema_view(
@@ -153,6 +157,12 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def base_queryset(self) -> QuerySet:
         return Person.objects.select_related("organization").order_by("organization__path", "search_key", "pk")
+
+    def apply_filters(self, queryset: QuerySet, filters: dict) -> QuerySet:
+        queryset = super().apply_filters(queryset, filters)
+        if filters.get("q"):
+            queryset = queryset.filter(search_key__contains=search_key(filters["q"]))
+        return queryset
 
     def filter_year(self, queryset: QuerySet, year: int) -> QuerySet:
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -118,3 +118,11 @@ def test_people_filtered_by_year_of_membership(world, api):
     in_2023 = {row["id"] for row in results(client.get(url("people/?year=2023")))}
     assert gone.pk in in_2023 and gone.pk not in in_2024
     assert {p.pk for p in world.people_a1[:2]} <= in_2024
+
+
+def test_people_search_ignores_marks_and_case_and_stays_in_scope(world, api):
+    client = api(world.a1_secretary)
+    response = client.get("/api/v1/people/", {"q": "tran thi BINH"})
+    assert response.status_code == 200
+    names = [row["full_name"] for row in response.json()["results"]]
+    assert names == [world.people_a1[1].full_name]
