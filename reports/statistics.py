@@ -274,9 +274,6 @@ class Figures:
     def cells_behind_meetings(self) -> int:
         return self.tallies.units.get("cells_behind_meetings", 0)
 
-    @property
-    def units_without_exemplar(self) -> int:
-        return self.tallies.units.get("units_without_exemplar", 0)
 
     # --- rates ---------------------------------------------------------------------------
     @property
@@ -594,10 +591,9 @@ def _plan_on_path(inside: dict[int, Plan], above: list[Plan], ancestry: list[int
     return above[-1] if above else None
 
 
-def _expected_meetings(required: int, year: int) -> int:
+def _expected_meetings(required: int, year: int, today: datetime.date) -> int:
     """Thematic meetings a cell should have held by now: all of them once the year is over,
     else in proportion to the quarters already ended."""
-    today = timezone.localdate()
     if today.year > year:
         return required
     if today.year < year:
@@ -607,26 +603,26 @@ def _expected_meetings(required: int, year: int) -> int:
 
 
 def _roll_up(year_nodes: dict[int, _Node], root_path: str, year: int, names, inside, above) -> Figures:
+    """Sum each node's tallies into its parent's, deepest first: afterwards every node holds
+    the totals of its subtree (the node's own counts are not needed any more)."""
     by_path = {node.path: node for node in year_nodes.values()}
-    deepest_first = sorted(year_nodes.values(), key=lambda node: node.depth, reverse=True)
-    totals: dict[int, Tallies] = {}
-    for node in deepest_first:
-        own = totals.setdefault(node.organization_id, Tallies())
-        own.add(node.tallies)
-        name, kind, _dissolved = names.get(node.organization_id, ("", "", False))
+    today = timezone.localdate()
+    for node in sorted(year_nodes.values(), key=lambda node: node.depth, reverse=True):
+        own = node.tallies
+        _name, kind, _dissolved = names.get(node.organization_id, ("", "", False))
         if kind in CELL_KINDS:
             plan = _plan_on_path(inside, above, _ancestry(node.path, by_path))
             required = plan.required_thematic_meetings if plan else 2
+            # A cell has no units below it, so its own counts are still its own here.
             own.units["cells"] += 1
-            if not node.tallies.exemplars:
+            if not own.exemplars:
                 own.units["cells_without_exemplar"] += 1
-            if node.tallies.sessions.get(SessionKind.THEMATIC, 0) < _expected_meetings(required, year):
+            if own.sessions.get(SessionKind.THEMATIC, 0) < _expected_meetings(required, year, today):
                 own.units["cells_behind_meetings"] += 1
-        if not node.tallies.exemplars and kind in (*CELL_KINDS, "grassroots"):
-            own.units["units_without_exemplar"] += 1
         parent = by_path.get(node.path[:-STEP]) if node.path != root_path else None
         if parent is not None:
-            totals.setdefault(parent.organization_id, Tallies()).add(own)
+            parent.tallies.add(own)
+    totals = {node.organization_id: node.tallies for node in year_nodes.values()}
     root = by_path[root_path]
 
     def figures(node: _Node, with_children: bool) -> Figures:
