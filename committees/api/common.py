@@ -64,12 +64,6 @@ class StrictSerializer(serializers.Serializer):
                 raise ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
         return super().to_internal_value(data)
 
-    def create(self, validated_data):  # pragma: no cover - writes go through the services
-        raise NotImplementedError
-
-    def update(self, instance, validated_data):  # pragma: no cover
-        raise NotImplementedError
-
 
 class QuerySerializer(serializers.Serializer):
     # Query parameters. Others (page, format) belong to the framework and are not read here.
