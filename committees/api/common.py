@@ -7,6 +7,7 @@ strings are refused with field messages, and a service's ValidationError becomes
 same shape.
 """
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 
@@ -195,7 +196,7 @@ class ApiDefaults:
         return exception_handler
 
 
-class ScopedViewSet(ApiDefaults, GenericViewSet):
+class ScopedViewSet(ApiDefaults, GenericViewSet, metaclass=ABCMeta):
     # Base of every API viewset: scoped querysets, strict input and filters.
 
     lookup_value_regex = r"[0-9]{1,19}"
@@ -203,8 +204,9 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
     filter_class = OrganizationYearFilter
     write_perms: dict[str, Perm] = {}
 
+    @abstractmethod
     def base_queryset(self) -> QuerySet:
-        raise NotImplementedError
+        """The rows this endpoint lists, before the user's scope is applied."""
 
     def get_queryset(self) -> QuerySet:
         if self.scope_via is None:

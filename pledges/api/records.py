@@ -1,6 +1,7 @@
 """Study sessions with their attendance, exemplars and commendations."""
 
 import datetime
+from abc import abstractmethod
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -63,8 +64,9 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             record = self.save(record.organization, data, record)
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
+    @abstractmethod
     def save(self, organization: Organization, data: dict, record):
-        raise NotImplementedError
+        """Create (record None) or update the record through its service."""
 
 
 def record_schema(noun: str, tag: str, filter_class, output, create, update):
