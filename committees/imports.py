@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from committees.models import Exemption, Gender, Membership, Organization, Person, PersonCategory, subtree_q
+from committees.signals import records_changed
 from committees.spreadsheets import (
     MISSING,
     Column,
@@ -308,6 +309,7 @@ def write_people(rows: list[PersonRow], *, total: int) -> ImportResult:
         ],
         batch_size=BATCH_SIZE,
     )
+    records_changed.send(sender=Membership, organization_ids={person.organization_id for person in people}, years=None)
     return ImportResult(added=len(people), skipped=len(rows) - len(new_rows), rows=total)
 
 

@@ -23,6 +23,7 @@ from committees.models import (
     RoleAssignment,
     subtree_q,
 )
+from committees.signals import records_changed, tree_changed
 from committees.text import normalize_text
 
 STEP = Organization.steplen
@@ -51,12 +52,9 @@ def reporting_year_open(*, year: int) -> ReportingYear:
     rows = []
     for org in organizations:
         parent = by_path.get(org.path[:-STEP]) if org.depth > 1 else None
-        rows.append(
-            OrganizationYear(
-                organization=org, year=year, parent=parent, path=org.path, depth=org.depth
-            )
-        )
+        rows.append(OrganizationYear(organization=org, year=year, parent=parent, path=org.path, depth=org.depth))
     OrganizationYear.objects.bulk_create(rows, batch_size=2000)
+    tree_changed.send(sender=OrganizationYear, years=[year])
     return reporting_year
 
 
@@ -142,6 +140,7 @@ def _year_move(organization: Organization, new_parent: Organization, year: int) 
         if item.organization_id == organization.pk:
             item.parent = new_parent
     OrganizationYear.objects.bulk_update(rows, ["path", "depth", "parent"], batch_size=1000)
+    tree_changed.send(sender=OrganizationYear, years=[year])
 
 
 # --- reorganizations --------------------------------------------------------------------
@@ -237,7 +236,11 @@ def organization_move(
 def _close_membership(person: Person, on: datetime.date) -> None:
     # A stint that began on or after `on` ends on its first day, never before it starts
     # (the database refuses that, and the whole request would fail with a 500).
-    Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=Greatest(F("start_on"), Value(on)))
+    closed = Membership.objects.filter(person=person, end_on__isnull=True)
+    records_changed.send(
+        sender=Membership, organization_ids=set(closed.values_list("organization_id", flat=True)), years=None
+    )
+    closed.update(end_on=Greatest(F("start_on"), Value(on)))
 
 
 def _open_membership_start(person: Person) -> datetime.date | None:
@@ -295,9 +298,7 @@ def _archive(organization: Organization, on: datetime.date, *, merged_into: Orga
     organization.merged_into = merged_into
     organization.save(update_fields=["dissolved_on", "merged_into"])
     # It existed during the year of `on`; it has no place in the trees of later years.
-    OrganizationYear.objects.filter(
-        organization=organization, year__in=_open_years_from(on.year + 1)
-    ).delete()
+    OrganizationYear.objects.filter(organization=organization, year__in=_open_years_from(on.year + 1)).delete()
 
 
 @transaction.atomic
@@ -331,15 +332,15 @@ PERSON_FIELDS = ("full_name", "gender", "birth_year", "position", "category", "e
 
 def _refuse_inactive_target(organization: Organization) -> None:
     if organization.is_dissolved:
-        raise ValidationError(
-            _("“%(name)s” đã giải thể: không thể thêm cá nhân.") % {"name": organization.name}
-        )
+        raise ValidationError(_("“%(name)s” đã giải thể: không thể thêm cá nhân.") % {"name": organization.name})
 
 
 @transaction.atomic
 def person_create(*, organization: Organization, joined_on: datetime.date | None = None, by=None, **fields) -> Person:
     _refuse_inactive_target(organization)
-    person = Person(organization=organization, joined_on=joined_on, **{k: fields[k] for k in fields if k in PERSON_FIELDS})
+    person = Person(
+        organization=organization, joined_on=joined_on, **{k: fields[k] for k in fields if k in PERSON_FIELDS}
+    )
     person.full_clean()
     person.save()
     Membership.objects.create(person=person, organization=organization, start_on=joined_on or timezone.localdate())
@@ -358,12 +359,20 @@ def person_update(*, person: Person, by=None, **fields) -> Person:
         start = _open_membership_start(person)
         if start is not None and person.left_on < start:
             raise ValidationError(
-                {"left_on": _("Ngày rời tổ chức không thể trước ngày bắt đầu sinh hoạt tại tổ chức hiện tại (%(day)s).")
-                 % {"day": start.strftime("%d/%m/%Y")}}
+                {
+                    "left_on": _(
+                        "Ngày rời tổ chức không thể trước ngày bắt đầu sinh hoạt tại tổ chức hiện tại (%(day)s)."
+                    )
+                    % {"day": start.strftime("%d/%m/%Y")}
+                }
             )
     person.save()
     if person.left_on:
-        Membership.objects.filter(person=person, end_on__isnull=True).update(end_on=person.left_on)
+        closed = Membership.objects.filter(person=person, end_on__isnull=True)
+        records_changed.send(
+            sender=Membership, organization_ids=set(closed.values_list("organization_id", flat=True)), years=None
+        )
+        closed.update(end_on=person.left_on)
     return person
 
 

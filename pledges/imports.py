@@ -29,6 +29,7 @@ from committees.imports import (
     organization_rows,
 )
 from committees.models import Organization, Person
+from committees.signals import records_changed
 from committees.spreadsheets import Column, RowError, RowReader, Sheet, build_template, choice_map, read_sheet
 from committees.text import search_key
 from pledges.models import CONTENT_MAX_LENGTH, Pledge, PledgeArea, PledgeItem, PledgeState
@@ -329,6 +330,9 @@ def write_pledges(groups: list[PledgeGroup], *, skipped: int, total: int, by=Non
         for position, row in enumerate(group.rows, start=1)
     ]
     bulk_create_with_history(items, PledgeItem, batch_size=BATCH_SIZE, default_user=user)
+    records_changed.send(
+        sender=Pledge, organization_ids={p.organization_id for p in pledges}, years=sorted({p.year for p in pledges})
+    )
     return ImportResult(added=len(pledges), skipped=skipped, rows=total, items=len(items))
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import RenderBatch, Report, ReportRender
+from reports import tallies
+from reports.models import RenderBatch, Report, ReportRender, Tally, TallyMark, TallyYear
 
 
 class RenderInline(admin.TabularInline):
@@ -48,3 +49,39 @@ class RenderBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Derived rows: shown to check the tally store, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TallyYear)
+class TallyYearAdmin(ReadOnlyAdmin):
+    list_display = ["year", "built", "as_of"]
+    actions = ["recount"]
+
+    @admin.action(description="Đếm lại số liệu của các năm đã chọn")
+    def recount(self, request, queryset):
+        tallies.invalidate(queryset.values_list("year", flat=True))
+        self.message_user(request, "Số liệu sẽ được đếm lại từ hồ sơ ở lần xem tiếp theo.")
+
+
+@admin.register(Tally)
+class TallyAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "year", "path", "depth"]
+    list_filter = ["year"]
+    search_fields = ["organization__name"]
+
+
+@admin.register(TallyMark)
+class TallyMarkAdmin(ReadOnlyAdmin):
+    list_display = ["organization_id", "year", "marked_at"]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledges.models import CommendationForm
+from reports import formatting
 from reports.statistics import Figures
 
 FORM_LABELS = dict(CommendationForm.choices)
@@ -87,6 +88,14 @@ class Row:
     figures: Figures
     values: dict
     flags: list[Flag]
+
+    @property
+    def cells(self) -> list[str]:
+        """The figures of the row as displayed, after the name column."""
+        return [
+            formatting.percent(self.values[key]) if kind == "percent" else formatting.number(self.values[key])
+            for key, _label, kind in COLUMNS[1:]
+        ]
 
 
 def child_rows(current: Figures, *, sort: str = "name", descending: bool = False) -> list[Row]:

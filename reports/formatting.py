@@ -15,6 +15,8 @@ def number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """Thousands with ".", decimals with ",": 8842 → "8.842", 1234.5 → "1.234,5"."""
     if value is None:
         return "–"
+    if isinstance(value, int) and not decimals:  # the common case, without Decimal arithmetic
+        return f"{value:,}".replace(",", ".")
     quantum = Decimal(1).scaleb(-decimals) if decimals else Decimal(1)
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committees.models import Organization
+from committees.models import PATH_MAX_LENGTH, Organization
 from reports.profiles import DEFAULT_PROFILE, profile_choices
 
 NARRATIVE_MAX_LENGTH = 50_000
@@ -26,7 +26,9 @@ class Report(models.Model):
         DRAFT = "draft", _("Dự thảo")
         FINALIZED = "finalized", _("Đã hoàn thành")
 
-    organization = models.ForeignKey(Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="reports")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="reports"
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT)
     number = models.PositiveIntegerField(_("số văn bản"), null=True, blank=True)
@@ -35,9 +37,13 @@ class Report(models.Model):
     title_summary = models.CharField(_("trích yếu"), max_length=300, blank=True)
     opening = models.TextField(_("mở đầu"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
     general_situation = models.TextField(_("I. Khái quát tình hình"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
-    deployment = models.TextField(_("1. Công tác triển khai học tập, quán triệt"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    deployment = models.TextField(
+        _("1. Công tác triển khai học tập, quán triệt"), max_length=NARRATIVE_MAX_LENGTH, blank=True
+    )
     propaganda = models.TextField(_("2. Công tác tuyên truyền"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
-    study = models.TextField(_("3. Công tác tổ chức, tham gia học tập chuyên đề"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    study = models.TextField(
+        _("3. Công tác tổ chức, tham gia học tập chuyên đề"), max_length=NARRATIVE_MAX_LENGTH, blank=True
+    )
     emulation = models.TextField(_("4. Kết quả thi đua"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
     strengths = models.TextField(_("Ưu điểm"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
     weaknesses = models.TextField(_("Tồn tại, hạn chế"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
@@ -54,7 +60,12 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     final_render = models.ForeignKey(
-        "ReportRender", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("bản chính thức")
+        "ReportRender",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bản chính thức"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,3 +153,66 @@ class ReportRender(models.Model):
 
     def download_name(self) -> str:
         return f"bao-cao-{self.report.year}-{self.report.organization_id}-{self.pk}{self.extension}"
+
+
+# --- the tally store (reports/tallies.py) ------------------------------------------------------
+
+
+class Tally(models.Model):
+    """One organization's counts in one year: its own, and the sum over its subtree in that
+    year's tree. Derived data, kept current by reports/tallies.py and rebuilt at will."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    path = models.CharField(max_length=PATH_MAX_LENGTH)
+    depth = models.PositiveIntegerField()
+    # JSON text, not a JSON column: decoding text is several times faster through the
+    # PostgreSQL driver, and nothing queries inside these values.
+    own = models.TextField(default="{}")
+    total = models.TextField(default="{}")
+
+    class Meta:
+        verbose_name = _("số đếm của tổ chức")
+        verbose_name_plural = _("số đếm của tổ chức")
+        constraints = [models.UniqueConstraint(fields=["year", "organization"], name="tally_one_per_org_year")]
+        indexes = [models.Index(fields=["year", "path"], name="tally_year_path")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} ({self.year})"
+
+
+class TallyYear(models.Model):
+    """State of a year in the tally store: built or to rebuild, and the day its members were
+    counted at. Its row is also the lock that orders the store's writers of that year."""
+
+    year = models.PositiveSmallIntegerField(_("năm"), primary_key=True)
+    built = models.BooleanField(_("đã đếm"), default=False)
+    as_of = models.DateField(_("số người tính đến ngày"), null=True)
+
+    class Meta:
+        verbose_name = _("năm của bảng số đếm")
+        verbose_name_plural = _("năm của bảng số đếm")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class TallyMark(models.Model):
+    """An organization whose records of a year changed since its counts were taken. Written
+    in the same transaction as the change, so a committed change is never missed."""
+
+    organization_id = models.PositiveBigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("tổ chức cần đếm lại")
+        verbose_name_plural = _("tổ chức cần đếm lại")
+        constraints = [models.UniqueConstraint(fields=["organization_id", "year"], name="tallymark_one_per_org_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} ({self.year})"
+
+
+# Derived from the records and rebuilt at will: reading figures may write them.
+DERIVED_MODELS = (Tally, TallyYear, TallyMark)

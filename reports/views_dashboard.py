@@ -13,7 +13,7 @@ from committees import selectors as committee_selectors
 from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
 from pledges.views.common import TABS, check_year
 from reports import dashboard
-from reports.statistics import organization_years_figures, registrations_by_date
+from reports.statistics import organization_years_figures
 
 FIRST_YEAR = 2021
 
@@ -26,7 +26,7 @@ def year_choices() -> list[int]:
 def _figures(request, pk: int, year: int):
     organization = get_organization_for_user_or_404(request.user, pk, Perm.VIEW)
     check_year(year)
-    figures = organization_years_figures(organization=organization, years=[year, year - 1])
+    figures = organization_years_figures(organization=organization, years=[year, year - 1], children_years=[year])
     return organization, figures[year], figures[year - 1]
 
 
@@ -55,7 +55,7 @@ def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 "headlines": dashboard.headlines(current, previous),
                 "flags": dashboard.flags_for(current),
                 "rows": dashboard.child_rows(current, sort=sort, descending=descending),
-                "charts": dashboard.chart_data(current, registrations_by_date(organization=organization, year=year)),
+                "charts": dashboard.chart_data(current, current.registrations_by_date()),
             }
         )
     return render(request, "reports/dashboard.html", context)
@@ -74,7 +74,9 @@ def dashboard_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         cell.font = Font(bold=True)
     rows = dashboard.child_rows(current) if current else []
     for row in rows:
-        sheet.append([_cell(row.values[key]) for key, _l, _k in dashboard.COLUMNS] + ["; ".join(str(f.text) for f in row.flags)])
+        sheet.append(
+            [_cell(row.values[key]) for key, _l, _k in dashboard.COLUMNS] + ["; ".join(str(f.text) for f in row.flags)]
+        )
     for index, (_key, _label, kind) in enumerate(dashboard.COLUMNS, start=1):
         if kind == "percent":
             for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):

@@ -56,6 +56,7 @@ from django.urls.resolvers import RoutePattern
 from committees import services
 from committees.models import OrganizationKind, Role
 from committees.permissions import ROLE_PERMISSIONS, Perm
+from reports.models import DERIVED_MODELS
 from tests.conftest import TODAY, build_world
 from tests.factories import PersonFactory, UserFactory, grant, make_organization
 from tests.permission_cases import AREAS
@@ -334,10 +335,14 @@ def matrix(shared_matrix, db) -> Matrix:
 
 
 def fingerprint() -> dict:
-    """Every row of the project's own apps: a refused request must not change any of them."""
+    """Every row of the project's own apps: a refused request must not change any of them.
+    The tally store is left out: it holds counts derived from the records, which any reader
+    of figures may bring up to date (reports/tallies.py); the records themselves are here."""
     state = {}
     for label in ("committees", "pledges", "reports"):
         for model in apps.get_app_config(label).get_models():
+            if model in DERIVED_MODELS:
+                continue
             state[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return state
 

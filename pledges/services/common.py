@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Organization, Person
+from committees.signals import records_changed
 from pledges.models import Commendation, Exemplar, Plan, Pledge, StudySession
 
 YEAR_MIN = 2000
@@ -16,7 +17,10 @@ YEAR_MIN = 2000
 def plan_for(*, organization: Organization, year: int) -> Plan | None:
     """The plan governing `organization` in `year`: its own, or the nearest superior's."""
     ancestor_paths = [organization.path[:end] for end in range(len(organization.path), 0, -Organization.steplen)]
-    plans = {p.organization.path: p for p in Plan.objects.filter(year=year, organization__path__in=ancestor_paths).select_related("organization")}
+    plans = {
+        p.organization.path: p
+        for p in Plan.objects.filter(year=year, organization__path__in=ancestor_paths).select_related("organization")
+    }
     return next((plans[path] for path in ancestor_paths if path in plans), None)
 
 
@@ -57,9 +61,7 @@ def ensure_person_in_year(*, person: Person, year: int) -> None:
             % {"name": person.full_name, "date": person.left_on.strftime("%d/%m/%Y"), "year": year}
         )
     if person.joined_on and person.joined_on > datetime.date(year, 12, 31):
-        raise ValidationError(
-            _("%(name)s vào tổ chức sau năm %(year)s.") % {"name": person.full_name, "year": year}
-        )
+        raise ValidationError(_("%(name)s vào tổ chức sau năm %(year)s.") % {"name": person.full_name, "year": year})
 
 
 @transaction.atomic
@@ -71,3 +73,4 @@ def records_follow_merge(*, source: Organization, target: Organization, years: l
     StudySession.objects.filter(organization=source, held_on__year__in=years).update(organization=target)
     Exemplar.objects.filter(organization=source, year__in=years).update(organization=target)
     Commendation.objects.filter(organization=source, year__in=years).update(organization=target)
+    records_changed.send(sender=Pledge, organization_ids={source.pk, target.pk}, years=list(years))

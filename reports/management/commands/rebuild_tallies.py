@@ -1,0 +1,18 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from reports import tallies
+
+
+class Command(BaseCommand):
+    help = (
+        "Count the figures of every year afresh from the records (the tally store). Needed after "
+        "writing records outside the application, e.g. restoring a backup or loading data in bulk."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        years = tallies.rebuild_all()
+        listed = ", ".join(map(str, years)) or "none"
+        self.stdout.write(f"Counted years {listed} in {time.monotonic() - started:.1f} s.")

@@ -1,0 +1,285 @@
+"""The tally store: each organization's counts per year, its own and summed over its subtree.
+
+Figures are read from here (reports/statistics.py), so a dashboard of a bloc with thousands
+of cells reads a handful of rows instead of counting every record below it.
+
+How it stays exact:
+- Every change to a counted record marks its organization and year (`mark`, a `TallyMark`
+  row written in the same transaction as the change: reports/signals.py for saves and
+  deletes, explicit calls for bulk writes). A change that commits is therefore marked.
+- Before figures are read, `bring_up_to_date` recounts the marked organizations from their
+  records (`count_own`) and adds the difference to the sums of their ancestors in that
+  year's tree. Recounting is idempotent, so a mark seen twice does no harm.
+- A change to the tree of a year or to a plan's required meetings makes the year stale
+  (`invalidate`); it is then rebuilt whole. So is a year never built.
+- Members are counted at the year's reference date: when the day changes, the
+  organizations whose memberships start or end in between are recounted.
+
+Concurrency: writers of the store (rebuild and recount) take the `TallyYear` row lock of the
+year, so they run one at a time; they take marks with SKIP LOCKED, so a mark held by a
+transaction still running is left for the next reader, which then sees its records.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from committees.models import Membership, Organization, OrganizationYear, subtree_q
+from pledges.models import Plan
+from reports.counting import DEFAULT_REQUIRED_MEETINGS, Tallies, add_cell_units, count_own, reference_date
+from reports.models import Tally, TallyMark, TallyYear
+
+STEP = Organization.steplen
+BATCH_SIZE = 500
+
+
+# --- what writers call ---------------------------------------------------------------------
+
+
+def mark(pairs: Iterable[tuple[int | None, int | None]]) -> None:
+    """Mark (organization id, year) pairs whose records changed. One query."""
+    pairs = sorted({(org_id, year) for org_id, year in pairs if org_id is not None and year is not None})
+    if not pairs:
+        return
+    now = timezone.now()
+    TallyMark.objects.bulk_create(
+        [TallyMark(organization_id=org_id, year=year, marked_at=now) for org_id, year in pairs],
+        update_conflicts=True,
+        unique_fields=["organization_id", "year"],
+        update_fields=["marked_at"],
+    )
+
+
+def mark_organizations(organization_ids: Iterable[int], years: Iterable[int] | None) -> None:
+    """Mark these organizations in these years (every stored year if None)."""
+    years = list(TallyYear.objects.values_list("year", flat=True)) if years is None else list(years)
+    mark((org_id, year) for org_id in organization_ids for year in years)
+
+
+def mark_memberships(memberships: Iterable[Membership]) -> None:
+    """Mark the organizations of these memberships in every stored year they overlap."""
+    memberships = list(memberships)
+    if not memberships:
+        return
+    years = list(TallyYear.objects.values_list("year", flat=True))
+    mark(
+        (membership.organization_id, year)
+        for membership in memberships
+        for year in years
+        if _overlaps(membership, year)
+    )
+
+
+def _overlaps(membership: Membership, year: int) -> bool:
+    start_on, end_on = membership.start_on, membership.end_on
+    return (start_on is None or start_on.year <= year) and (end_on is None or end_on.year >= year)
+
+
+def invalidate(years: Iterable[int] | None = None) -> None:
+    """The tree or the plans of these years (all years if None) changed: rebuild them."""
+    rows = TallyYear.objects.filter(built=True)
+    if years is not None:
+        rows = rows.filter(year__in=list(years))
+    rows.update(built=False)
+
+
+# --- what readers call -----------------------------------------------------------------------
+
+
+def bring_up_to_date(years: Iterable[int]) -> None:
+    """Apply pending changes of these years, so the stored sums are those of the records."""
+    years = sorted(set(years))
+    marked = TallyMark.objects.filter(year=OuterRef("year"))
+    states = {state.year: state for state in TallyYear.objects.filter(year__in=years).annotate(marked=Exists(marked))}
+    for year in years:
+        state = states.get(year)
+        if state is None or not state.built:
+            rebuild(year)
+        elif state.marked or state.as_of != reference_date(year):
+            _recount_marked(year)
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a reader needs of a stored row: where it sits, its subtree's sums, its name."""
+
+    year: int
+    organization_id: int
+    path: str
+    depth: int
+    total: str
+    name: str
+    kind: str
+    dissolved: bool
+
+
+ROW_FIELDS = ("year", "organization_id", "path", "depth", "total", "organization__name", "organization__kind")
+
+
+def _rows(queryset) -> list[Row]:
+    # Plain values, not model instances: a bloc has hundreds of children.
+    return [
+        Row(*values, dissolved=dissolved_on is not None)
+        for *values, dissolved_on in queryset.values_list(*ROW_FIELDS, "organization__dissolved_on")
+    ]
+
+
+def subtree_rows(
+    organization: Organization, years: Iterable[int], children_years: Iterable[int]
+) -> tuple[dict[int, Row], list[Row]]:
+    """The organization's row of each year where it was in the tree, and its children's rows
+    in `children_years`."""
+    roots = {row.year: row for row in _rows(Tally.objects.filter(organization=organization, year__in=list(years)))}
+    parts = [
+        Q(year=year, depth=root.depth + 1) & subtree_q(root.path) for year, root in roots.items() if year in children_years
+    ]
+    if not parts:
+        return roots, []
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return roots, _rows(Tally.objects.filter(condition))
+
+
+# --- rebuilding a year ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rebuild(year: int) -> None:
+    """Count every organization of the year's tree from its records and sum up the tree."""
+    state = _lock_year(year)
+    marks = _take_marks(year)
+    nodes = list(
+        OrganizationYear.objects.filter(year=year).values_list("organization_id", "path", "depth", "organization__kind")
+    )
+    own = count_own(year, OrganizationYear.objects.filter(year=year).values("organization_id"))
+    required = _required_meetings(year, {path: org_id for org_id, path, _, _ in nodes}, whole_year=True)
+    totals: dict[str, Tallies] = {}
+    rows = []
+    for org_id, path, depth, kind in nodes:
+        tallies = own.get(org_id, Tallies())
+        add_cell_units(tallies, kind=kind, required=required(path))
+        rows.append(Tally(organization_id=org_id, year=year, path=path, depth=depth, own=tallies.to_json()))
+        totals[path] = Tallies()
+        totals[path].add(tallies)
+    for path in sorted(totals, key=len, reverse=True):
+        parent = totals.get(path[:-STEP])
+        if parent is not None:
+            parent.add(totals[path])
+    for row in rows:
+        row.total = totals[row.path].to_json()
+    Tally.objects.filter(year=year).delete()
+    Tally.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    _drop_marks(marks)
+    state.built, state.as_of = True, reference_date(year)
+    state.save(update_fields=["built", "as_of"])
+
+
+def rebuild_all() -> list[int]:
+    """Rebuild every year that has a tree (after bulk loading, e.g. demo data)."""
+    years = sorted(set(OrganizationYear.objects.values_list("year", flat=True)))
+    for year in years:
+        rebuild(year)
+    return years
+
+
+# --- recounting marked organizations ---------------------------------------------------------
+
+
+@transaction.atomic
+def _recount_marked(year: int) -> None:
+    state = _lock_year(year)
+    if not state.built:
+        rebuild(year)
+        return
+    dirty: set[int] = set()
+    today = reference_date(year)
+    if state.as_of != today:
+        dirty |= _membership_changes(state.as_of, today)
+        state.as_of = today
+        state.save(update_fields=["as_of"])
+    marks = _take_marks(year)
+    dirty |= {org_id for _, org_id in marks}
+    if dirty:
+        _recount(year, dirty)
+    _drop_marks(marks)
+
+
+def _recount(year: int, organization_ids: set[int]) -> None:
+    """Recount these organizations and carry the differences up their ancestors' sums."""
+    marked = list(
+        Tally.objects.filter(year=year, organization_id__in=organization_ids).values_list(
+            "organization_id", "path", "organization__kind"
+        )
+    )
+    if not marked:
+        return
+    prefixes = {path[:end] for _, path, _ in marked for end in range(STEP, len(path) + 1, STEP)}
+    chain = {row.path: row for row in Tally.objects.filter(year=year, path__in=prefixes)}
+    own = count_own(year, [org_id for org_id, _, _ in marked])
+    required = _required_meetings(year, {path: row.organization_id for path, row in chain.items()})
+    totals: dict[str, Tallies] = {}
+    for org_id, path, kind in marked:
+        tallies = own.get(org_id, Tallies())
+        add_cell_units(tallies, kind=kind, required=required(path))
+        row = chain[path]
+        difference = tallies.minus(Tallies.from_json(row.own))
+        row.own = tallies.to_json()
+        for end in range(STEP, len(path) + 1, STEP):
+            ancestor = chain.get(path[:end])
+            if ancestor is not None and difference:
+                totals.setdefault(ancestor.path, Tallies.from_json(ancestor.total)).add(difference)
+    for path, tallies in totals.items():
+        chain[path].total = tallies.to_json()
+    Tally.objects.bulk_update(list(chain.values()), ["own", "total"], batch_size=BATCH_SIZE)
+
+
+def _membership_changes(before: datetime.date | None, after: datetime.date) -> set[int]:
+    """Organizations whose member count differs between the two days."""
+    if before is None:
+        return set()
+    low, high = sorted((before, after))
+    changed = Membership.objects.filter(
+        Q(start_on__gt=low, start_on__lte=high) | Q(end_on__gte=low, end_on__lt=high)
+    ).values_list("organization_id", flat=True)
+    return set(changed.distinct())
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _lock_year(year: int) -> TallyYear:
+    TallyYear.objects.get_or_create(year=year)
+    return TallyYear.objects.select_for_update().get(year=year)
+
+
+def _take_marks(year: int) -> list[tuple[int, int]]:
+    return list(
+        TallyMark.objects.select_for_update(skip_locked=True).filter(year=year).values_list("pk", "organization_id")
+    )
+
+
+def _drop_marks(marks: list[tuple[int, int]]) -> None:
+    if marks:
+        TallyMark.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
+
+
+def _required_meetings(year: int, org_by_path: dict[str, int], *, whole_year: bool = False):
+    """A function path → thematic meetings required there: the nearest plan on the path."""
+    plans = Plan.objects.filter(year=year)
+    if not whole_year:
+        plans = plans.filter(organization_id__in=set(org_by_path.values()))
+    plans = dict(plans.values_list("organization_id", "required_thematic_meetings"))
+
+    def required(path: str) -> int:
+        for end in range(len(path), 0, -STEP):
+            org_id = org_by_path.get(path[:end])
+            if org_id in plans:
+                return plans[org_id]
+        return DEFAULT_REQUIRED_MEETINGS
+
+    return required
