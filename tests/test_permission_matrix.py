@@ -228,6 +228,7 @@ COVERED_BY_API_TESTS: set[str] = {
     "api-organization-list", "api-organization-detail",
     "api-person-list", "api-person-detail",
     "api-pledge-list", "api-pledge-detail", "api-pledge-submit", "api-pledge-accept", "api-pledge-return",
+    "api-pledge-collective", "api-pledge-assess", "api-pledge-evaluate",
     "api-session-list", "api-session-detail",
     "api-exemplar-list", "api-exemplar-detail",
     "api-commendation-list", "api-commendation-detail",

@@ -9,7 +9,15 @@ from rest_framework.response import Response
 
 from committees.api import fields
 from committees.api.common import OrganizationYearFilter, ScopedViewSet, StrictSerializer, require_perm, service_errors
-from committees.api.fields import ScopedRelatedField, choice_field, date_field, id_field, text_field, year_field
+from committees.api.fields import (
+    ScopedRelatedField,
+    choice_field,
+    date_field,
+    id_field,
+    organization_field,
+    text_field,
+    year_field,
+)
 from committees.models import Person
 from committees.permissions import Perm, get_person_for_user_or_404
 from pledges.models import NOTE_MAX_LENGTH, Pledge, PledgeItem, PledgeState
@@ -97,6 +105,27 @@ class ReturnSerializer(StrictSerializer):
     comment = fields.CharField(max_length=NOTE_MAX_LENGTH, help_text=_("Lý do trả lại."))
 
 
+class CollectiveCreateSerializer(StrictSerializer):
+    organization = organization_field(help_text=_("Mã tổ chức đăng ký tập thể."))
+    year = year_field()
+    items = items_field()
+
+
+class AssessmentSerializer(StrictSerializer):
+    item = id_field(help_text=_("Mã việc làm theo của bản đăng ký này."))
+    result = fields.ChoiceField(choices=[c for c in PledgeItem._meta.get_field("result").choices if c[0]])
+    note = text_field(PledgeItem, "result_note")
+
+
+class SelfAssessSerializer(StrictSerializer):
+    assessments = AssessmentSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+
+
+class EvaluateSerializer(StrictSerializer):
+    evaluation = fields.ChoiceField(choices=Pledge._meta.get_field("evaluation").choices)
+    comment = text_field(Pledge, "evaluation_comment")
+
+
 class PledgeFilter(OrganizationYearFilter):
     state = fields.ChoiceField(choices=PledgeState.choices, required=False, help_text=_("Trạng thái."))
     kind = fields.ChoiceField(choices=Pledge.Kind.choices, required=False, help_text=_("Cá nhân hoặc tập thể."))
@@ -117,6 +146,13 @@ class PledgeFilter(OrganizationYearFilter):
     submit=extend_schema(summary="Nộp bản đăng ký", request=EmptySerializer, responses=PledgeSerializer),
     accept=extend_schema(summary="Chi bộ duyệt", request=AcceptSerializer, responses=PledgeSerializer),
     return_=extend_schema(summary="Trả lại để sửa", request=ReturnSerializer, responses=PledgeSerializer),
+    collective=extend_schema(
+        summary="Tạo bản đăng ký tập thể của một tổ chức",
+        request=CollectiveCreateSerializer,
+        responses={201: PledgeSerializer},
+    ),
+    assess=extend_schema(summary="Tự đánh giá kết quả từng việc", request=SelfAssessSerializer, responses=PledgeSerializer),
+    evaluate=extend_schema(summary="Xếp loại cuối năm", request=EvaluateSerializer, responses=PledgeSerializer),
 )
 @extend_schema(tags=["Bản đăng ký"])
 class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -132,6 +168,9 @@ class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         "submit": Perm.ENTER,
         "accept": Perm.APPROVE,
         "return_": Perm.APPROVE,
+        "collective": Perm.ENTER,
+        "assess": Perm.ENTER,
+        "evaluate": Perm.APPROVE,
     }
 
     def base_queryset(self) -> QuerySet:
@@ -205,4 +244,38 @@ class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         data = self.validated(ReturnSerializer)
         with service_errors():
             services.pledge_return(pledge=pledge, comment=data["comment"], by=request.user)
+        return self._fresh(pledge)
+
+    @action(detail=False, methods=["post"])
+    def collective(self, request):
+        data = self.validated(CollectiveCreateSerializer)
+        organization = data["organization"]
+        require_perm(request.user, organization, Perm.ENTER)
+        with service_errors():
+            pledge = services.collective_pledge_create(
+                organization=organization, year=data["year"], items=to_items(data["items"]), by=request.user
+            )
+        response = self._fresh(pledge)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        pledge = self._writable(Perm.ENTER)
+        data = self.validated(SelfAssessSerializer)
+        assessments = [
+            services.AssessmentInput(item_id=row["item"], result=row["result"], note=row["note"]) for row in data["assessments"]
+        ]
+        with service_errors():
+            services.pledge_self_assess(pledge=pledge, assessments=assessments, by=request.user)
+        return self._fresh(pledge)
+
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        pledge = self._writable(Perm.APPROVE)
+        data = self.validated(EvaluateSerializer)
+        with service_errors():
+            services.pledge_evaluate(
+                pledge=pledge, evaluation=data["evaluation"], comment=data["comment"], by=request.user
+            )
         return self._fresh(pledge)
