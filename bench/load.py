@@ -16,8 +16,8 @@ submissions locust saw succeed (nothing lost, nothing doubled). Every process it
 stopped, and the copy dropped, whatever happens.
 
 Knobs (environment): BENCH_LOAD_SECONDS (120), BENCH_LOAD_SECRETARIES (50),
-BENCH_LOAD_REVIEWERS (10), BENCH_LOAD_WORKERS (gunicorn workers, 3), BENCH_REDIS_URL
-(redis://127.0.0.1:6379/15), BENCH_DATABASE_URL (as for bench/run.py).
+BENCH_LOAD_REVIEWERS (10), BENCH_LOAD_WORKERS (gunicorn workers, 3), BENCH_REDIS_URL (unset:
+a redis-server of its own on a free port), BENCH_DATABASE_URL (as for bench/run.py).
 """
 
 import contextlib
@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lamtheobac_bench")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL")  # unset: a redis-server of the run's own
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 SECRETARIES = int(os.environ.get("BENCH_LOAD_SECRETARIES", "50"))
 REVIEWERS = int(os.environ.get("BENCH_LOAD_REVIEWERS", "10"))
@@ -47,7 +47,8 @@ WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "3"))
 YEAR = 2024
 P95_TARGET_MS = 300
 SPAWN_RATE = 10  # users per second: the sign-ins (Argon2) are spread over the first seconds
-STOP_TIMEOUT = 30  # seconds a user may take to finish the flow it is in when time is up
+# When time is up, a user finishes the request under way (the locustfile's timeout is 60 s).
+STOP_TIMEOUT = 65
 # Requests that are not pages: signing in (Argon2 is slow on purpose), static files, the probe.
 NOT_PAGES = {"sign-in page", "sign-in", "static file", "health"}
 STATIC_CACHE = ROOT / "bench" / ".static"
@@ -80,6 +81,7 @@ class LoadOutcome:
     submitted: int = 0
     refused: int = 0
     exhausted: int = 0
+    unfinished: int = 0
     pledges_written: int = 0
     people_with_new_pledge: int = 0
     worker_answered: bool = False
@@ -99,6 +101,8 @@ class LoadOutcome:
             found.append(f"p95 {self.p95:.0f} ms ≥ {P95_TARGET_MS} ms")
         if self.pledges_written != self.submitted or self.people_with_new_pledge != self.pledges_written:
             found.append(f"{self.submitted} submissions but {self.pledges_written} pledges written")
+        if self.unfinished:
+            found.append(f"{self.unfinished} submissions cut off by the end of the run")
         if not self.submitted:
             found.append("no pledge was submitted")
         if not self.worker_answered:
@@ -198,7 +202,6 @@ def server_environment(database_url: str, work: Path) -> dict[str, str]:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
             "STATIC_ROOT": str(STATIC_CACHE),
             "MEDIA_ROOT": str(work / "media"),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -274,13 +277,78 @@ def tail(log: Path, lines: int = 30) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
 
 
-def redis_reachable() -> None:
+def celery_command(node: str) -> list[str]:
+    options = "-A config worker -Q default,reports --concurrency=1 --loglevel=WARNING"
+    return [sys.executable, "-m", "celery", *options.split(), "-n", node]
+
+
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """As in docker-compose.yml (sync workers), on the loopback; no control socket, whose
+    default path is shared by every gunicorn of the machine."""
+    options = "--timeout 60 --graceful-timeout 20 --no-control-socket"
+    return [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}",
+            "--workers", str(workers), *options.split()]  # fmt: skip
+
+
+def redis_answers(url: str) -> bool:
     import redis
 
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        raise RuntimeError(f"Redis at {REDIS_URL} does not answer ({error}); set BENCH_REDIS_URL") from None
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@contextlib.contextmanager
+def redis_for_the_run(work: Path):
+    """BENCH_REDIS_URL when given; otherwise a redis-server of the run's own on a free port,
+    so that the worker can take no task of anyone else's (CI or a developer's on db 15)."""
+    if REDIS_URL:
+        if not redis_answers(REDIS_URL):
+            raise RuntimeError(f"Redis at BENCH_REDIS_URL={REDIS_URL} does not answer")
+        yield REDIS_URL
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed: install it, or set BENCH_REDIS_URL")
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    command = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(work),
+    ]
+    with process(command, dict(os.environ), work / "redis.log"):
+        deadline = time.monotonic() + 20
+        while not redis_answers(url):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start:\n{tail(work / 'redis.log')}")
+            time.sleep(0.2)
+        yield url
+
+
+def redis_version() -> str:
+    """The version of the Redis the load test uses, for the description of the machine."""
+    if REDIS_URL:
+        import redis
+
+        try:
+            return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).info("server")["redis_version"]
+        except redis.RedisError:
+            return "not reachable"
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return "not installed"
+    output = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    return next((part[2:] for part in output.split() if part.startswith("v=")), output.strip())
 
 
 def run_python(args: list[str], env: dict, *, timeout: float) -> str:
@@ -330,7 +398,8 @@ def summarize(report: dict, outcome: LoadOutcome) -> None:
         Page(name, len(values), percentile(values, 0.5), percentile(values, 0.95))
         for name, values in sorted(by_name.items())
     ]
-    outcome.submitted, outcome.refused, outcome.exhausted = report["submitted"], report["refused"], report["exhausted"]
+    outcome.submitted, outcome.refused = report["submitted"], report["refused"]
+    outcome.exhausted, outcome.unfinished = report["exhausted"], report["unfinished"]
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -346,7 +415,6 @@ def run_load(
 ) -> LoadOutcome:
     """The whole load test; the source database must hold `seed_demo` data and have no session
     open (close Django's connections first)."""
-    redis_reachable()
     # A plain kill would leave the server, the worker and the copy behind: unwind instead.
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
@@ -375,48 +443,9 @@ def _run_load(source_url: str, *, seconds: int, secretaries: int, reviewers: int
         host = f"http://127.0.0.1:{port}"
         node = f"bench-load-{os.getpid()}@{socket.gethostname()}"
         with contextlib.ExitStack() as stack:
-            stack.enter_context(
-                process(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "-Q",
-                        "default,reports",
-                        "-n",
-                        node,
-                        "--concurrency=1",
-                        "--loglevel=WARNING",
-                    ],
-                    env,
-                    work / "celery.log",
-                )
-            )
-            server = stack.enter_context(
-                process(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "config.wsgi:application",
-                        "-b",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        str(workers),
-                        "--timeout",
-                        "60",
-                        "--graceful-timeout",
-                        "20",
-                        "--no-control-socket",
-                    ],
-                    env,
-                    work / "gunicorn.log",
-                    grace=30,
-                )
-            )
+            env["REDIS_URL"] = stack.enter_context(redis_for_the_run(work))
+            stack.enter_context(process(celery_command(node), env, work / "celery.log"))
+            server = stack.enter_context(process(gunicorn_command(port, workers), env, work / "gunicorn.log", grace=30))
             wait_until_up(f"{host}/suc-khoe/", server, work / "gunicorn.log")
             report = run_locust(host, work, seconds=seconds, users=secretaries + reviewers + 1)
             outcome.worker_answered = worker_answers(env, node)
@@ -475,7 +504,8 @@ def describe(outcome: LoadOutcome) -> str:
         f"pages: {outcome.rps:.1f} requests/s, p50 {outcome.p50:.0f} ms, p95 {outcome.p95:.0f} ms "
         f"(health: p50 {outcome.health_p50:.1f} ms, p95 {outcome.health_p95:.1f} ms; sign-in p95 {outcome.sign_in_p95:.0f} ms)",
         f"pledges: {outcome.submitted} submissions accepted, {outcome.pledges_written} written "
-        f"({outcome.people_with_new_pledge} people), {outcome.refused} refused, {outcome.exhausted} rosters found empty",
+        f"({outcome.people_with_new_pledge} people), {outcome.refused} refused, {outcome.unfinished} cut off, "
+        f"{outcome.exhausted} rosters found empty",
         f"Celery worker answered a ping: {'yes' if outcome.worker_answered else 'NO'}",
     ]
     lines += [f"  {p.name:<28} {p.count:>6}  p50 {p.p50:>7.0f} ms  p95 {p.p95:>7.0f} ms" for p in outcome.pages]

@@ -15,39 +15,30 @@ import json
 import os
 import random
 import re
+import sys
 import time
 from collections import Counter
-from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, constant, events, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.pages import child_dashboards, entry_links, hidden_fields, pledge_items, static_assets  # noqa: E402
+
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 YEAR = PLAN["year"]
 LOGIN = "/dang-nhap/"
-REQUEST_TIMEOUT = 60  # seconds; gunicorn's own worker timeout is the same
+REQUEST_TIMEOUT = 60  # seconds; gunicorn's own worker timeout is the same (bench/load.py)
 SECRETARIES = iter(PLAN["secretaries"])
 REVIEWERS = itertools.cycle(PLAN["reviewers"])
-
-HIDDEN_INPUT = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
-ATTRIBUTE = re.compile(r"\b(name|value)=\"([^\"]*)\"")
-AREA_OPTION = re.compile(r"<select name=\"items-0-area\"[^>]*>(.*?)</select>", re.S)
-OPTION_VALUE = re.compile(r"<option value=\"([^\"]+)\"")
-ENTRY_LINK = re.compile(rf"href=\"(/ca-nhan/\d+/nam/{YEAR}/ke-hoach/)\"")
-CHILD_DASHBOARD = re.compile(r"<td class=\"dashboard-name\"><a href=\"(/to-chuc/\d+/nam/\d+/tong-quan/)\">")
-STATIC_ASSET = re.compile(r"(?:href|src)=\"(/static/[^\"]+)\"")
-
-ITEMS = [
-    ("Chấp hành nghiêm giờ giấc làm việc, không đi muộn về sớm", "100% ngày công"),
-    ("Giải quyết hồ sơ, thủ tục hành chính đúng hạn, tận tình hướng dẫn công dân", "100% hồ sơ đúng hạn"),
-    ("Tiết kiệm điện, nước, văn phòng phẩm tại cơ quan", "Giảm 10% chi phí"),
-]
 
 # What bench/load.py reads back.
 SAMPLES: list[tuple[str, float, float, bool]] = []  # (name, started at, milliseconds, succeeded)
 FAILURES: Counter = Counter()
-OUTCOME = {"submitted": 0, "refused": 0, "exhausted": 0}
+OUTCOME = {"submitted": 0, "refused": 0, "exhausted": 0, "unfinished": 0}
+# When time is up, users finish the request under way (locust's stop timeout) but start no other.
+RUN = {"stopping": False}
 
 
 @events.request.add_listener
@@ -57,20 +48,15 @@ def _record(request_type, name, response_time, exception, start_time=None, **kwa
         FAILURES[re.sub(r"/\d+", "/N", f"{request_type} {name}: {exception}")[:300]] += 1  # one line per kind
 
 
+@events.test_stopping.add_listener
+def _stop_starting_requests(environment, **kwargs):
+    RUN["stopping"] = True
+
+
 @events.quitting.add_listener
 def _write_samples(environment, **kwargs):
     report = {"samples": SAMPLES, "failures": dict(FAILURES), **OUTCOME}
     Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps(report))
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    """The hidden inputs of a page: CSRF token, formset management form, version."""
-    fields = {}
-    for tag in HIDDEN_INPUT.findall(html):
-        attributes = dict(ATTRIBUTE.findall(tag))
-        if "name" in attributes:
-            fields[attributes["name"]] = unescape(attributes.get("value", ""))
-    return fields
 
 
 class Visitor(HttpUser):
@@ -108,7 +94,7 @@ class Visitor(HttpUser):
 
     def sign_in(self, username: str) -> None:
         page = self.get(LOGIN, name="sign-in page")
-        for asset in sorted(set(STATIC_ASSET.findall(page.text))):
+        for asset in static_assets(page.text):
             self.get(asset, name="static file")  # an empty browser cache: whitenoise serves them
         data = {**hidden_fields(page.text), "username": username, "password": PLAN["password"]}
         with self.post(LOGIN, data, name="sign-in") as response:
@@ -133,35 +119,30 @@ class Secretary(Visitor):
     @task
     def enter_a_pledge(self) -> None:
         page = self.get(self.roster + "?trang-thai=missing", name="roster: not registered")
-        links = ENTRY_LINK.findall(page.text)
+        links = entry_links(page.text, YEAR)
         if not links:
             OUTCOME["exhausted"] += 1
+            return
+        if RUN["stopping"]:
             return
         form = self.get(links[0], name="pledge entry: form")
         if form.status_code != 200:
             return
         time.sleep(random.uniform(*self.typing))  # gevent-patched: only this user waits
-        data = {**hidden_fields(form.text), **self.items(form.text), "submit": "1"}
+        if RUN["stopping"]:
+            return
+        data = {**hidden_fields(form.text), **pledge_items(form.text, YEAR), "submit": "1"}
+        OUTCOME["unfinished"] += 1  # until the answer comes: a submission cut off is counted
         with self.post(links[0], data, name="pledge entry: submit") as response:
+            OUTCOME["unfinished"] -= 1
             if response.status_code == 302 and response.headers.get("Location") == self.roster:
                 OUTCOME["submitted"] += 1
             else:
                 OUTCOME["refused"] += 1
                 response.failure(f"submission not accepted (HTTP {response.status_code})")
                 return
-        self.get(self.roster, name="roster")  # where the browser lands after the redirect
-
-    @staticmethod
-    def items(html: str) -> dict[str, str]:
-        """Fill the form's blank rows (three on a new pledge) as a secretary would."""
-        areas = OPTION_VALUE.findall((AREA_OPTION.search(html) or [None, ""])[1])
-        data = {}
-        for index, (content, target) in enumerate(ITEMS):
-            data[f"items-{index}-content"] = content
-            data[f"items-{index}-area"] = areas[index % len(areas)] if areas else ""
-            data[f"items-{index}-target"] = target
-            data[f"items-{index}-due_on"] = f"{YEAR}-12-31"
-        return data
+        if not RUN["stopping"]:
+            self.get(self.roster, name="roster")  # where the browser lands after the redirect
 
 
 class Reviewer(Visitor):
@@ -180,10 +161,12 @@ class Reviewer(Visitor):
     def drill_down(self) -> None:
         page = self.get(self.bloc, name="dashboard: bloc")
         for name in ("dashboard: one level down", "dashboard: two levels down"):
-            children = CHILD_DASHBOARD.findall(page.text)
+            children = child_dashboards(page.text)
             if not children:
                 return
             time.sleep(random.uniform(*self.reading))
+            if RUN["stopping"]:
+                return
             page = self.get(random.choice(children), name=name)
 
 
