@@ -105,7 +105,7 @@ messages: venv ## Update and compile the Vietnamese catalog (needs gettext)
 	DEBUG=1 $(PY) manage.py makemessages -l vi --ignore=staticfiles --ignore=media --ignore=bench --ignore=.venv
 	DEBUG=1 $(PY) manage.py compilemessages -l vi --ignore=.venv
 
-bench: venv ## Run the benchmarks in bench/run.py (arguments: BENCH_ARGS='...')
+bench: venv ## Run every benchmark, the load test included (bench/run.py; knobs: README, Benchmarks)
 	@if [ ! -f bench/run.py ]; then echo "bench/run.py does not exist yet; nothing to run." >&2; exit 1; fi
 	$(PY) bench/run.py $(BENCH_ARGS)
 

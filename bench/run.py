@@ -5,6 +5,10 @@
 Builds the demo province with --members 60000 in a database of its own the first time,
 then measures and prints: figure, target, measured, ratio (measured / target; ≤ 1 meets it).
 Writes the same table to bench/results.md with a description of the machine.
+
+The last section is the load test (bench/load.py: gunicorn, Redis, a Celery worker, locust);
+it needs redis-server installed, or BENCH_REDIS_URL. Its knobs: BENCH_LOAD_SECONDS (120;
+0 skips it), BENCH_LOAD_SECRETARIES (50), BENCH_LOAD_REVIEWERS (10), BENCH_LOAD_WORKERS (3).
 """
 
 import os
@@ -268,11 +272,65 @@ def bench_people_import() -> list[Result]:
                    f"{added} added: read, validate, bulk write; rolled back afterwards")]
 
 
+def bench_load() -> list[Result]:
+    """The load test on the whole stack (bench/load.py); its own lines are printed as it ends."""
+    from django.db import connections
+
+    from bench.load import P95_TARGET_MS, SECONDS, describe, run_load
+
+    if SECONDS <= 0:
+        return []
+    connections.close_all()  # the database is copied as a template: no session may stay open
+    try:
+        outcome = run_load(DATABASE_URL)
+    except RuntimeError as error:
+        print(f"load test not run: {error}", flush=True)
+        reason = str(error).splitlines()[0]
+        return [Result("Load test", "runs", "not run", None, reason.replace("|", "/"))]
+    print(describe(outcome), flush=True)
+    who = f"{outcome.secretaries} secretaries + {outcome.reviewers} reviewers, {outcome.seconds} s"
+    slowest = max(outcome.pages, key=lambda page: page.p95, default=None)
+    health = f"`/suc-khoe/` p50 {outcome.health_p50:.1f} ms, p95 {outcome.health_p95:.1f} ms"
+    written = outcome.pledges_written
+    counted = written == outcome.submitted == outcome.people_with_new_pledge and not outcome.unfinished
+    return [
+        Result(f"Load ({who}): pages per second", "–", f"{outcome.rps:.1f} /s", None,
+               f"{outcome.requests} requests; gunicorn ({outcome.workers} workers, DEBUG off), PostgreSQL, Redis, "
+               f"Celery worker {'answering' if outcome.worker_answered else 'NOT answering'}"),
+        Result(f"Load ({who}): failed requests", "0", f"{outcome.failed} of {outcome.requests}", None,
+               "; ".join(f"{n}× {text}" for text, n in sorted(outcome.failures.items(), key=lambda i: -i[1])[:3]).replace("|", "/")),
+        Result(f"Load ({who}): p50 of pages", "–", f"{outcome.p50:.0f} ms", None, health),
+        Result(f"Load ({who}): p95 of pages", f"< {P95_TARGET_MS} ms", f"{outcome.p95:.0f} ms",
+               outcome.p95 / P95_TARGET_MS,
+               f"slowest: {slowest.name} p95 {slowest.p95:.0f} ms" if slowest else ""),
+        Result(f"Load ({who}): p50 / p50 of a trivial view", "–",
+               f"{outcome.p50 / outcome.health_p50:.1f}" if outcome.health_p50 else "–", None,
+               f"p95 / p95: {outcome.p95 / outcome.health_p95:.1f}" if outcome.health_p95 else ""),
+        Result(f"Load ({who}): pledges written = submissions accepted", "equal",
+               f"{outcome.pledges_written} {'=' if counted else '≠'} {outcome.submitted}", None,
+               f"{outcome.people_with_new_pledge} people, {outcome.refused} refused, {outcome.unfinished} cut off"
+               + ("; nothing lost or doubled" if counted else "; MISMATCH")),
+    ]
+
+
 def machine() -> str:
+    from bench.load import redis_version
+
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     server = subprocess.run(["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True).stdout.strip()
-    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
-            f"Python {platform.python_version()}, PostgreSQL {server}")
+    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    system = next((line.split("=", 1)[1].strip('"') for line in _read("/etc/os-release").splitlines()
+                   if line.startswith("PRETTY_NAME=")), platform.system())
+    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {system} (kernel {platform.release()}), "
+            f"Python {platform.python_version()}, PostgreSQL {server}, Redis {redis_version()}")
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
 
 
 def table(results: list[Result]) -> str:
@@ -298,6 +356,7 @@ def main() -> None:
         bench_dashboard,
         bench_api_pledges,
         bench_people_import,
+        bench_load,
     ):
         measured = step()
         for result in measured:

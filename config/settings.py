@@ -230,6 +230,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Health probes (load balancer, container runtime) call the process directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]
 
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = True

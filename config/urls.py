@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from committees import views as committee_views
+from config import views as config_views
 
 admin.site.site_header = "Làm theo Bác – Quản trị"
 admin.site.site_title = "Làm theo Bác"
@@ -10,6 +11,7 @@ admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
     path("", committee_views.home, name="home"),
+    path("suc-khoe/", config_views.health, name="health"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
