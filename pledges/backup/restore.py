@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import Organization, OrganizationYear, Person, ReportingYear
+from committees.signals import tree_changed
 from committees.text import search_key
 from pledges.backup.checks import ImportCheck
 from pledges.backup.common import BATCH, chunks, in_database
@@ -85,6 +86,8 @@ class _Writer:
             else:
                 self._insert(self.tables[name], self.tables[name].rows)
         self._raise_sequences()
+        # Rows went in without model signals; people and memberships count in other years too.
+        tree_changed.send(sender=Organization, years=None)
         connection.check_constraints(table_names=[model._meta.db_table for model in self.written_models])
         return dict(self.counts)
 
