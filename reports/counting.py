@@ -71,13 +71,13 @@ class Tallies:
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.__dataclass_fields__)
 
-    def to_json(self) -> str:
-        """Counters as lists of [key, n] pairs: JSON has no tuple keys."""
+    def to_json(self, *, without: tuple[str, ...] = ()) -> str:
+        """Each counter as [keys, counts]; tuple keys become lists (JSON has no tuples)."""
         return json.dumps(
             {
-                name: [[list(key) if isinstance(key, tuple) else key, n] for key, n in counter.items()]
+                name: [[list(key) if isinstance(key, tuple) else key for key in counter], list(counter.values())]
                 for name in self.__dataclass_fields__
-                if (counter := getattr(self, name))
+                if name not in without and (counter := getattr(self, name))
             },
             separators=(",", ":"),
         )
@@ -85,9 +85,18 @@ class Tallies:
     @classmethod
     def from_json(cls, text: str | None) -> "Tallies":
         tallies = cls()
-        for name, pairs in json.loads(text or "{}").items():
-            getattr(tallies, name).update({tuple(key) if isinstance(key, list) else key: n for key, n in pairs})
+        for name, (keys, counts) in json.loads(text or "{}").items():
+            if name in TUPLE_KEYED:
+                keys = map(tuple, keys)
+            elif name not in SCALAR_KEYED:
+                keys = (tuple(key) if isinstance(key, list) else key for key in keys)
+            # An empty Counter takes a dict at C speed: figures read hundreds of these.
+            getattr(tallies, name).update(dict(zip(keys, counts, strict=True)))
         return tallies
+
+
+TUPLE_KEYED = {"people", "pledges", "items", "attendance", "commendations"}
+SCALAR_KEYED = {"sessions", "session_counts", "participants", "exemplars", "registrations"}
 
 
 def reference_date(year: int, today: datetime.date | None = None) -> datetime.date:

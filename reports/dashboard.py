@@ -124,11 +124,14 @@ def chart_data(current: Figures, registrations: list[tuple]) -> dict:
         "required": current.people_required,
         "deadline": current.deadline.strftime("%d/%m"),
         "deadline_iso": current.deadline.isoformat(),
-        "coverage": [
-            {"name": child.name, "value": round((child.coverage or 0) * 100, 1)} for child in current.children
-        ],
+        "coverage": [_coverage_point(child) for child in current.children],
         "commendations": [
             {"form": str(FORM_LABELS.get(form, form)), "collective": counts["collective"], "person": counts["person"]}
             for form, counts in forms.items()
         ],
     }
+
+
+def _coverage_point(child: Figures) -> dict:
+    value = round((child.coverage or 0) * 100, 1)
+    return {"name": child.name, "value": value, "text": formatting.number(value, 1)}

@@ -170,12 +170,19 @@ class Tally(models.Model):
     # PostgreSQL driver, and nothing queries inside these values.
     own = models.TextField(default="{}")
     total = models.TextField(default="{}")
+    # The subtree's hand-in days, apart: only the organization being viewed needs them, not
+    # each of its hundreds of children.
+    total_registrations = models.TextField(default="{}")
 
     class Meta:
         verbose_name = _("số đếm của tổ chức")
         verbose_name_plural = _("số đếm của tổ chức")
         constraints = [models.UniqueConstraint(fields=["year", "organization"], name="tally_one_per_org_year")]
-        indexes = [models.Index(fields=["year", "path"], name="tally_year_path")]
+        indexes = [
+            models.Index(fields=["year", "path"], name="tally_year_path"),
+            # Children of a row: one depth of one subtree, without reading the levels below.
+            models.Index(fields=["year", "depth", "path"], name="tally_year_depth_path"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} ({self.year})"

@@ -350,13 +350,13 @@ def organization_year_figures(*, organization: Organization, year: int) -> Figur
     return organization_years_figures(organization=organization, years=[year])[year]
 
 
-def _figures(row, plan: Plan | None, children: tuple[Figures, ...] = ()) -> Figures:
+def _figures(row, plan: "PlanTerms | None", children: tuple[Figures, ...] = ()) -> Figures:
     return Figures(
         organization_id=row.organization_id,
         name=row.name,
         kind=row.kind,
         year=row.year,
-        tallies=Tallies.from_json(row.total),
+        tallies=row.tallies(),
         deadline=plan.pledge_deadline if plan else default_deadline(row.year),
         required_meetings=plan.required_thematic_meetings if plan else DEFAULT_REQUIRED_MEETINGS,
         dissolved=row.dissolved,
@@ -369,6 +369,17 @@ def _ancestor_paths(organization: Organization) -> list[str]:
     return [organization.path[:end] for end in range(STEP, len(organization.path), STEP)]
 
 
+@dataclass(frozen=True)
+class PlanTerms:
+    """What figures take from a plan: its deadline and required meetings, and where it sits."""
+
+    organization_id: int
+    year: int
+    path: str
+    pledge_deadline: datetime.date
+    required_thematic_meetings: int
+
+
 def _plans(organization: Organization, years: list[int], organization_ids: list[int]) -> dict[int, dict]:
     """Plans of the organization, its children and its ancestors, by year and organization:
     a subtree follows the nearest plan on its path."""
@@ -376,11 +387,14 @@ def _plans(organization: Organization, years: list[int], organization_ids: list[
         Q(organization_id__in=organization_ids) | Q(organization__path__in=_ancestor_paths(organization))
     )
     plans: dict[int, dict] = {}
-    for plan in rows.select_related("organization"):
+    fields = ("organization_id", "year", "organization__path", "pledge_deadline", "required_thematic_meetings")
+    for values in rows.values_list(*fields):
+        plan = PlanTerms(*values)
         plans.setdefault(plan.year, {})[plan.organization_id] = plan
     return plans
 
 
-def _nearest_above(organization: Organization, year_plans: dict) -> Plan | None:
-    above = [plan for plan in year_plans.values() if plan.organization.path in _ancestor_paths(organization)]
-    return max(above, key=lambda plan: len(plan.organization.path), default=None)
+def _nearest_above(organization: Organization, year_plans: dict) -> PlanTerms | None:
+    ancestors = _ancestor_paths(organization)
+    above = [plan for plan in year_plans.values() if plan.path in ancestors]
+    return max(above, key=lambda plan: len(plan.path), default=None)

@@ -21,8 +21,9 @@ transaction still running is left for the next reader, which then sees its recor
 """
 
 import datetime
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -115,17 +116,35 @@ class Row:
     name: str
     kind: str
     dissolved: bool
+    registrations: str | None = None
+
+    def tallies(self) -> Tallies:
+        return load_total(self.total, self.registrations)
 
 
 ROW_FIELDS = ("year", "organization_id", "path", "depth", "total", "organization__name", "organization__kind")
 
 
-def _rows(queryset) -> list[Row]:
+def _rows(queryset, *, registrations: bool) -> list[Row]:
     # Plain values, not model instances: a bloc has hundreds of children.
-    return [
-        Row(*values, dissolved=dissolved_on is not None)
-        for *values, dissolved_on in queryset.values_list(*ROW_FIELDS, "organization__dissolved_on")
-    ]
+    fields = (*ROW_FIELDS, "organization__dissolved_on", *(("total_registrations",) if registrations else ()))
+    rows = []
+    for values in queryset.values_list(*fields):
+        row = Row(*values[: len(ROW_FIELDS)], dissolved=values[len(ROW_FIELDS)] is not None)
+        rows.append(replace(row, registrations=values[-1]) if registrations else row)
+    return rows
+
+
+def store_total(row: Tally, tallies: Tallies) -> None:
+    row.total = tallies.to_json(without=("registrations",))
+    row.total_registrations = json.dumps(tallies.registrations, separators=(",", ":"))
+
+
+def load_total(total: str, registrations: str | None) -> Tallies:
+    tallies = Tallies.from_json(total)
+    if registrations:
+        tallies.registrations.update(json.loads(registrations))
+    return tallies
 
 
 def subtree_rows(
@@ -133,7 +152,10 @@ def subtree_rows(
 ) -> tuple[dict[int, Row], list[Row]]:
     """The organization's row of each year where it was in the tree, and its children's rows
     in `children_years`."""
-    roots = {row.year: row for row in _rows(Tally.objects.filter(organization=organization, year__in=list(years)))}
+    roots = {
+        row.year: row
+        for row in _rows(Tally.objects.filter(organization=organization, year__in=list(years)), registrations=True)
+    }
     parts = [
         Q(year=year, depth=root.depth + 1) & subtree_q(root.path) for year, root in roots.items() if year in children_years
     ]
@@ -142,7 +164,7 @@ def subtree_rows(
     condition = parts[0]
     for part in parts[1:]:
         condition |= part
-    return roots, _rows(Tally.objects.filter(condition))
+    return roots, _rows(Tally.objects.filter(condition), registrations=False)
 
 
 # --- rebuilding a year ---------------------------------------------------------------------------
@@ -171,7 +193,7 @@ def rebuild(year: int) -> None:
         if parent is not None:
             parent.add(totals[path])
     for row in rows:
-        row.total = totals[row.path].to_json()
+        store_total(row, totals[row.path])
     Tally.objects.filter(year=year).delete()
     Tally.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     _drop_marks(marks)
@@ -232,10 +254,12 @@ def _recount(year: int, organization_ids: set[int]) -> None:
         for end in range(STEP, len(path) + 1, STEP):
             ancestor = chain.get(path[:end])
             if ancestor is not None and difference:
-                totals.setdefault(ancestor.path, Tallies.from_json(ancestor.total)).add(difference)
+                totals.setdefault(ancestor.path, load_total(ancestor.total, ancestor.total_registrations)).add(difference)
     for path, tallies in totals.items():
-        chain[path].total = tallies.to_json()
-    Tally.objects.bulk_update(list(chain.values()), ["own", "total"], batch_size=BATCH_SIZE)
+        store_total(chain[path], tallies)
+    Tally.objects.bulk_update(
+        list(chain.values()), ["own", "total", "total_registrations"], batch_size=BATCH_SIZE
+    )
 
 
 def _membership_changes(before: datetime.date | None, after: datetime.date) -> set[int]:
