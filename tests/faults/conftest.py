@@ -246,7 +246,7 @@ def unwritable_directory(base: Path):
             path.chmod(0o700)
         return
     # Root ignores permissions; the immutable flag stops it too (ext4, xfs, btrfs).
-    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
+    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
         try:
             yield path
         finally:
