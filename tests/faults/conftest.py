@@ -246,11 +246,12 @@ def unwritable_directory(base: Path):
             path.chmod(0o700)
         return
     # Root ignores permissions; the immutable flag stops it too (ext4, xfs, btrfs).
-    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
+    chattr = shutil.which("chattr")
+    if chattr and subprocess.run([chattr, "+i", path], capture_output=True, timeout=30).returncode == 0:
         try:
             yield path
         finally:
-            subprocess.run(["chattr", "-i", str(path)], check=True)
+            subprocess.run([chattr, "-i", path], check=True, timeout=30)
         return
     # A file system without that flag (tmpfs): nobody creates directories in /proc.
     yield Path("/proc/lamtheobac-media")
@@ -268,7 +269,7 @@ def restart_postgres() -> None:
     port = str(connection.settings_dict["PORT"] or 5432)
     if shutil.which("pg_ctlcluster") is None:
         pytest.fail("pg_ctlcluster not found: the PostgreSQL fault test needs Debian's postgresql-common")
-    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, timeout=30).stdout
     cluster = next((fields[:2] for fields in map(str.split, listing.splitlines()) if fields[2] == port), None)
     if cluster is None:
         pytest.fail(f"no local PostgreSQL cluster on port {port} (pg_lsclusters):\n{listing}")
