@@ -23,7 +23,7 @@ DEBUG ?= 1
 
 PANGO_HINT := Missing system library Pango (WeasyPrint). Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: help venv check-system migrate demo run test lint fmt messages bench worker clean distclean
+.PHONY: help venv check-system migrate demo run test test-faults faults-env lint fmt messages bench worker clean distclean
 
 help: ## Show this list
 	@echo "Usage: make <target> [VAR=value]"
@@ -88,6 +88,20 @@ run: venv check-system demo ## Start the development server with demo data on 12
 
 test: venv check-system ## Run the test suite (extra pytest arguments: PYTEST_ARGS='-k name -x')
 	TESTING=1 DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+test-faults: faults-env venv check-system ## Fault tests on real services (needs DATABASE_URL=postgres://... and REDIS_URL)
+	@echo "Note: one test restarts the PostgreSQL cluster of DATABASE_URL; run nothing else against it meanwhile."
+	TESTING=1 DEBUG=0 $(PY) -m pytest --faults tests/faults $(PYTEST_ARGS)
+
+# The fault tests mean nothing on SQLite or with tasks run in-process: refuse before anything else.
+faults-env:
+	@case "$${DATABASE_URL:-}" in postgres://*|postgresql://*) ;; *) \
+		echo "The fault tests need PostgreSQL: export DATABASE_URL=postgres://user@127.0.0.1:5432/name" >&2; exit 1;; esac
+	@if [ -z "$${REDIS_URL:-}" ]; then \
+		echo "The fault tests need Redis: export REDIS_URL=redis://127.0.0.1:6379/15 (its task queues are emptied)" >&2; \
+		exit 1; \
+	fi
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is required: sudo apt-get install redis-server" >&2; exit 1; }
 
 lint: venv ## Lint with ruff (formatting differences are reported but do not fail)
 	$(VENV)/bin/ruff check .

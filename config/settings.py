@@ -205,9 +205,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # An unacknowledged task comes back after this long if its worker died (acks_late).
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=30),
 }
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+# Workers and beat reconnect for as long as Redis is away: with a limit they exit once it is
+# spent and stay down until restarted. (This setting does not slow publishing: the transport
+# options above bound a request's attempt.)
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000, minimum=50_000)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A render still "rendering" this long after its claim has lost its worker and may be claimed
+# again. Keep it above the render's hard time limit (300 s) and below the visibility timeout,
+# or a task Redis hands back finds the job still "rendering" and leaves it to the beat task.
+REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", 600, minimum=1)
 CELERY_BEAT_SCHEDULE: dict = {
     "requeue-stuck-renders": {"task": "reports.tasks.requeue_stuck_renders", "schedule": 120.0},
     # CELERY_TIMEZONE is Asia/Ho_Chi_Minh: 07:00 local time.

@@ -9,6 +9,7 @@ import hashlib
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
@@ -25,8 +26,6 @@ from reports.statistics import organization_year_figures
 
 logger = logging.getLogger(__name__)
 
-# A render still "rendering" after this long has lost its worker (the hard time limit is shorter).
-STALE_AFTER = datetime.timedelta(minutes=10)
 QUEUED_TOO_LONG = datetime.timedelta(minutes=5)
 NARRATIVE_FIELDS = (
     "opening", "general_situation", "deployment", "propaganda", "study", "emulation",
@@ -171,10 +170,16 @@ def render_request(*, report: Report, format: str, by=None, batch: RenderBatch |
     return render
 
 
+def _stale_after() -> datetime.timedelta:
+    """How long a render may stay "rendering" before its worker counts as dead (the hard time
+    limit is shorter, so a live worker has finished or been stopped by then)."""
+    return datetime.timedelta(seconds=settings.REPORT_RENDER_STALE_AFTER)
+
+
 def render_claim(*, render_id: int) -> bool:
     """Take the job: queued, or rendering for so long that its worker must have died."""
     now = timezone.now()
-    claimable = Q(state=ReportRender.State.QUEUED) | Q(state=ReportRender.State.RENDERING, started_at__lt=now - STALE_AFTER)
+    claimable = Q(state=ReportRender.State.QUEUED) | Q(state=ReportRender.State.RENDERING, started_at__lt=now - _stale_after())
     return bool(
         ReportRender.objects.filter(claimable, pk=render_id).update(
             state=ReportRender.State.RENDERING, started_at=now, attempts=F("attempts") + 1
@@ -260,7 +265,7 @@ def renders_requeue_stuck() -> int:
     stuck = list(
         ReportRender.objects.filter(
             Q(state=ReportRender.State.QUEUED, created_at__lt=now - QUEUED_TOO_LONG)
-            | Q(state=ReportRender.State.RENDERING, started_at__lt=now - STALE_AFTER)
+            | Q(state=ReportRender.State.RENDERING, started_at__lt=now - _stale_after())
         ).values_list("pk", flat=True)[:500]
     )
     if stuck:

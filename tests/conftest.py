@@ -24,6 +24,26 @@ from tests.factories import PersonFactory, UserFactory, grant, make_organization
 TODAY = datetime.datetime(2024, 3, 15, 9, 0, tzinfo=datetime.UTC)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--faults",
+        action="store_true",
+        help="run only the fault tests (tests/faults: they stop and restart services; see `make test-faults`)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fault tests stop Redis and restart PostgreSQL: never part of an ordinary run,
+    whatever -m or -k says, and run alone with --faults."""
+    wanted = config.getoption("--faults")
+    kept, dropped = [], []
+    for item in items:
+        (kept if bool(item.get_closest_marker("faults")) == wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _frozen_today():
     with time_machine.travel(TODAY, tick=False):
@@ -37,10 +57,10 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
-    """Tasks run in-process, even when REDIS_URL is set, except in tests that start a worker."""
+    """Tasks run in-process, even when REDIS_URL is set, except in tests of real workers."""
     from config.celery import app
 
-    if request.node.get_closest_marker("worker"):
+    if request.node.get_closest_marker("worker") or request.node.get_closest_marker("faults"):
         yield
         return
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates

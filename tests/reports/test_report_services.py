@@ -93,6 +93,21 @@ def test_a_render_abandoned_by_a_dead_worker_is_claimed_again(world, planned):
     assert services.render_claim(render_id=render.pk)
 
 
+def test_how_long_a_render_may_run_before_it_is_claimed_again_is_a_setting(world, planned, settings):
+    settings.REPORT_RENDER_STALE_AFTER = 60
+    report = services.report_open(organization=world.cell_a1, year=2024)
+    render = services.render_request(report=report, format="pdf")
+    assert services.render_claim(render_id=render.pk)
+    ReportRender.objects.filter(pk=render.pk).update(started_at=timezone.now() - datetime.timedelta(seconds=50))
+    assert not services.render_claim(render_id=render.pk)
+    assert services.renders_requeue_stuck() == 0
+    ReportRender.objects.filter(pk=render.pk).update(started_at=timezone.now() - datetime.timedelta(seconds=70))
+    with mock.patch.object(services, "_enqueue") as enqueue:
+        assert services.renders_requeue_stuck() == 1
+    enqueue.assert_called_once_with([render.pk])
+    assert services.render_claim(render_id=render.pk)
+
+
 def test_unwritable_media_fails_clearly_and_serves_nothing(world, planned, settings, tmp_path):
     if os.geteuid() == 0:
         settings.MEDIA_ROOT = "/proc/lamtheobac-not-writable"
