@@ -202,6 +202,7 @@ FROM own GROUP BY 1
 def bench_dashboard() -> list[Result]:
     import datetime
 
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -211,7 +212,7 @@ def bench_dashboard() -> list[Result]:
 
     bloc = Organization.objects.get(name=BLOC_NAME)
     client = Client()
-    client.login(username="khoi", password="lamtheobac")
+    client.force_login(get_user_model().objects.get(username="khoi"))
     url = reverse("reports:dashboard", args=[bloc.pk, YEAR])
     client.get(url)
     queries = []
@@ -269,6 +270,7 @@ def dashboard_after_a_change(client, url: str) -> float:
 
 
 def bench_api_pledges() -> list[Result]:
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
 
@@ -277,7 +279,7 @@ def bench_api_pledges() -> list[Result]:
 
     bloc = Organization.objects.get(name=BLOC_NAME)
     client = Client()
-    client.login(username="khoi", password="lamtheobac")
+    client.force_login(get_user_model().objects.get(username="khoi"))
     url = f"/api/v1/pledges/?organization={bloc.pk}&year={YEAR}"
     client.get(url)
     queries = []

@@ -32,3 +32,21 @@ class SessionActivityMiddleware:
             if now - session.get("seen", 0) >= self.REFRESH_SECONDS:
                 session["seen"] = now
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features no page uses, so injected content cannot use them either.
+
+    (X-Frame-Options, nosniff, Referrer-Policy and Cross-Origin-Opener-Policy come from
+    Django's own middleware and settings; the Content-Security-Policy from django-csp.)
+    """
+
+    POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
+        return response

@@ -1,7 +1,7 @@
 """Uploaded .xlsx files: refusal of what is not one, streaming rows, headers, cell values.
 
-A file is checked before openpyxl sees it (size, extension, zip magic, what the zip holds,
-how big it unpacks), then read with `load_workbook(read_only=True, data_only=True)` in one
+A file is checked before openpyxl sees it (size, extension, zip magic, what the zip holds, no
+macros, how big it unpacks), then read with `load_workbook(read_only=True, data_only=True)` in one
 streaming pass that keeps only the raw values of the known columns. Two things openpyxl's
 read-only mode hides are made visible here:
 
@@ -54,6 +54,11 @@ ACCEPTED_CONTENT_TYPES = {
     "",
 }
 ZIP_MAGIC = b"PK\x03\x04"
+# Macros are never run (openpyxl cannot run them, and formulas are read as their cached values,
+# never evaluated), but an .xlsx holding a VBA project or Excel 4.0 macro sheets is an .xlsm
+# renamed, which Excel itself refuses to open: refused, with the way to save it right.
+MACRO_PARTS = {"vbaproject.bin", "vbaprojectsignature.bin"}
+MACRO_FOLDER = "xl/macrosheets/"
 GUIDE_SHEET_TITLE = "Hướng dẫn"
 # No date of the movement (joining, due, handed in) is older; a year typed into a date column
 # (2020 → serial → 1905) is thereby refused instead of read as a date.
@@ -190,6 +195,14 @@ def check_upload(upload) -> None:
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise _refuse(_("“%(name)s” không phải tệp Excel .xlsx (có thể là tệp khác bị đổi đuôi).") % {"name": name})
+    if any(Path(n).name.lower() in MACRO_PARTS or n.lower().startswith(MACRO_FOLDER) for n in names):
+        raise _refuse(
+            _(
+                "“%(name)s” là sổ tính có macro (.xlsm) bị đổi đuôi thành .xlsx: không nhận tệp có macro. "
+                "Hãy mở bằng Excel, chọn Lưu thành… dạng “Sổ làm việc Excel (*.xlsx)” rồi tải lên lại."
+            )
+            % {"name": name}
+        )
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise _refuse(_("Tệp “%(name)s” quá lớn khi giải nén; hãy chia danh sách thành nhiều tệp.") % {"name": name})
 

@@ -10,6 +10,7 @@ daily task over a province's cells; nothing runs per person.
 import calendar
 import datetime
 import logging
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -248,6 +249,11 @@ def reminders_send(*, today: datetime.date | None = None) -> SendResult:
         try:
             if reminder_send(reminder=reminder, today=today):
                 result.sent += 1
+        except (smtplib.SMTPException, OSError) as error:
+            # A mail server's refusal usually repeats the address: log its kind and code only.
+            code = getattr(error, "smtp_code", "")
+            logger.warning("Reminder to user %s could not be sent: %s %s", reminder.user.pk, type(error).__name__, code)
+            result.failed.append(reminder.user.pk)
         except Exception:
             logger.exception("Reminder to user %s could not be sent", reminder.user.pk)
             result.failed.append(reminder.user.pk)

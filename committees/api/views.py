@@ -1,12 +1,14 @@
 """Organizations (the tree in the user's scope, read-only), people, and the token endpoint."""
 
 import datetime
+import math
 
+from axes.helpers import get_client_username
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,6 +26,7 @@ from committees.api.common import (
     service_errors,
 )
 from committees.api.fields import choice_field, date_field, id_field, organization_field, text_field, year_field
+from committees.lockout import lockout_message, lockout_minutes, lockout_remaining
 from committees.models import Organization, Person, subtree_q
 from committees.permissions import Perm, get_organization_for_user_or_404
 from committees.text import search_key
@@ -220,3 +223,17 @@ class TokenView(ObtainAuthToken):
 
     def get_exception_handler(self):
         return exception_handler
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # django-axes refused the attempt (too many failures for this user from this
+            # address) and marked the request: say so, and how long to wait, not "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                username = get_client_username(request, getattr(request, "axes_credentials", None))
+                remaining = lockout_remaining(username=username, ip_address=request.axes_ip_address)
+                refused = exceptions.Throttled(detail=lockout_message(lockout_minutes(remaining)))
+                refused.wait = math.ceil(remaining.total_seconds())  # the Retry-After header
+                raise refused from None
+            raise

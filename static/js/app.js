@@ -17,3 +17,27 @@ document.addEventListener("change", function (event) {
     select.form.submit();
   }
 });
+
+// "Back" links go back in the browser's history; without script they lead home.
+document.addEventListener("click", function (event) {
+  const link = event.target.closest("[data-history-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
+
+// Progress bars carry their width in data-progress: the Content-Security-Policy refuses
+// style attributes in the HTML, while a style set from a script file is allowed.
+function showProgress(root) {
+  const bars = Array.from(root.querySelectorAll("[data-progress]"));
+  if (root.matches && root.matches("[data-progress]")) bars.push(root);
+  bars.forEach(function (bar) {
+    bar.style.width = bar.dataset.progress + "%";
+  });
+}
+if (window.htmx) {
+  htmx.onLoad(showProgress);  // the page, then every fragment htmx swaps in
+} else {
+  document.addEventListener("DOMContentLoaded", function () { showProgress(document); });
+}

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from committees.demo import province
 from committees.demo.users import DEMO_PASSWORD, DEMO_USERS
@@ -81,12 +82,14 @@ def test_builds_the_province_with_demo_users(settings, client):
 
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
+    # django-axes checks each authenticate() against the request it comes with.
     for username in ("admin", *DEMO_USERS):
         user = User.objects.get(username=username)
         assert user.has_usable_password()
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        request = RequestFactory().post("/dang-nhap/")
+        assert client.login(request=request, username=username, password=DEMO_PASSWORD), username
         client.logout()
-    assert not client.login(username="khoi", password="sai-mat-khau")
+    assert not client.login(request=RequestFactory().post("/dang-nhap/"), username="khoi", password="sai-mat-khau")
 
     # the secretary is a member of the cell they lead
     bithu = User.objects.get(username="bithu")
@@ -155,7 +158,7 @@ def test_running_again_resets_the_demo_password(settings, client):
     user.set_password("mat-khau-khac")
     user.save()
     seed("--members", "200", "--allow-demo-users")
-    assert client.login(username="khoi", password=DEMO_PASSWORD)
+    assert client.login(request=RequestFactory().post("/dang-nhap/"), username="khoi", password=DEMO_PASSWORD)
 
 
 def test_no_users_creates_no_users(settings):

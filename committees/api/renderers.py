@@ -1,0 +1,17 @@
+"""The browsable API's page under our Content-Security-Policy.
+
+A module of its own: the REST framework settings import it while the framework's views are
+still loading, so it must not import them (committees.api.common does).
+"""
+
+from rest_framework import renderers
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's page without its inline <style> element (the colours of highlighted code), which
+    the policy refuses: code blocks show uncoloured."""
+
+    def get_context(self, *args, **kwargs):
+        context = super().get_context(*args, **kwargs)
+        context["code_style"] = None
+        return context
