@@ -8,10 +8,12 @@ from rest_framework import renderers
 
 
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
-    """DRF's page without its inline <style> element (the colours of highlighted code), which
-    the policy refuses: code blocks show uncoloured."""
+    """DRF's page without what the policy refuses: its inline <style> element (the colours of
+    highlighted code; code blocks show uncoloured) and the "Extra Actions" menu, whose markup
+    carries a style attribute (the actions are listed in the API documentation page)."""
 
     def get_context(self, *args, **kwargs):
         context = super().get_context(*args, **kwargs)
         context["code_style"] = None
+        context["extra_actions"] = None
         return context
