@@ -77,6 +77,7 @@ class LoadOutcome:
     health_p50: float = 0.0
     health_p95: float = 0.0
     sign_in_p95: float = 0.0
+    ramp_up_pages: int = 0  # pages requested before the last sign-in, left out of the timings
     pages: list[Page] = field(default_factory=list)
     submitted: int = 0
     refused: int = 0
@@ -378,14 +379,25 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
+def steady_from(samples: list) -> float:
+    """When the last user had signed in: the ramp-up (every user's Argon2 sign-in within a few
+    seconds, a burst no office sees) is over and the steady load begins."""
+    sign_ins = [started + milliseconds / 1000 for name, started, milliseconds, _ok in samples if name == "sign-in"]
+    return max(sign_ins, default=0.0)
+
+
 def summarize(report: dict, outcome: LoadOutcome) -> None:
     samples = report["samples"]
-    pages = [s for s in samples if s[0] not in NOT_PAGES]
+    steady = steady_from(samples)
+    # Failures count over the whole run; timings over the steady part.
+    every_page = [s for s in samples if s[0] not in NOT_PAGES]
+    pages = [s for s in every_page if s[1] >= steady]
+    outcome.ramp_up_pages = len(every_page) - len(pages)
     times = [s[2] for s in pages]
     outcome.requests = len(samples)
     outcome.failures = report["failures"]
     outcome.p50, outcome.p95 = percentile(times, 0.5), percentile(times, 0.95)
-    health = [s[2] for s in samples if s[0] == "health"]
+    health = [s[2] for s in samples if s[0] == "health" and s[1] >= steady]
     outcome.health_p50, outcome.health_p95 = percentile(health, 0.5), percentile(health, 0.95)
     outcome.sign_in_p95 = percentile([s[2] for s in samples if s[0] == "sign-in"], 0.95)
     if pages:
@@ -503,6 +515,7 @@ def describe(outcome: LoadOutcome) -> str:
         f"{outcome.workers} gunicorn workers: {outcome.requests} requests, {outcome.failed} failed",
         f"pages: {outcome.rps:.1f} requests/s, p50 {outcome.p50:.0f} ms, p95 {outcome.p95:.0f} ms "
         f"(health: p50 {outcome.health_p50:.1f} ms, p95 {outcome.health_p95:.1f} ms; sign-in p95 {outcome.sign_in_p95:.0f} ms)",
+        f"timings after the last sign-in; {outcome.ramp_up_pages} pages of the ramp-up left out of them",
         f"pledges: {outcome.submitted} submissions accepted, {outcome.pledges_written} written "
         f"({outcome.people_with_new_pledge} people), {outcome.refused} refused, {outcome.unfinished} cut off, "
         f"{outcome.exhausted} rosters found empty",
