@@ -86,6 +86,13 @@ class Scope:
             perms = perms & {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
         return perms
 
+    def root_organization_ids(self) -> list[int | None]:
+        """The organizations at the top of the scope; `[None]` (the whole tree) for a superuser."""
+        if self.is_superuser:
+            return [None]
+        by_path = {grant.path: grant.organization_id for grant in self.grants}
+        return [by_path[path] for path in self.root_paths]
+
     def has_role(self, role: str) -> bool:
         return any(grant.role == role for grant in self.grants)
 

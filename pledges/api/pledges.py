@@ -8,7 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from committees.api import fields
-from committees.api.common import OrganizationYearFilter, ScopedViewSet, StrictSerializer, require_perm, service_errors
+from committees.api.common import (
+    DownloadLoggedList,
+    OrganizationYearFilter,
+    ScopedViewSet,
+    StrictSerializer,
+    require_perm,
+    service_errors,
+)
 from committees.api.fields import ScopedRelatedField, choice_field, date_field, id_field, text_field, year_field
 from committees.models import Person
 from committees.permissions import Perm, get_person_for_user_or_404
@@ -119,10 +126,11 @@ class PledgeFilter(OrganizationYearFilter):
     return_=extend_schema(summary="Trả lại để sửa", request=ReturnSerializer, responses=PledgeSerializer),
 )
 @extend_schema(tags=["Bản đăng ký"])
-class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PledgeViewSet(DownloadLoggedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Bản đăng ký làm theo kèm các việc làm theo. Nhập, sửa, nộp cần quyền nhập liệu; duyệt và
     trả lại cần quyền duyệt trên tổ chức của bản đăng ký."""
 
+    download_label = _("Danh sách bản đăng ký làm theo")
     serializer_class = PledgeSerializer
     filter_class = PledgeFilter
     http_method_names = ["get", "post", "put", "head", "options"]
