@@ -126,12 +126,12 @@ def url_names() -> set[str]:
 # made twice (and in docs/permissions.md) — see test_role_permissions_are_the_documented_ones.
 EXPECTED_ROLE_PERMISSIONS = {
     Role.SECRETARY: {Perm.VIEW, Perm.ENTER, Perm.APPROVE},
-    Role.CLERK: {Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT},
+    Role.CLERK: {Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT, Perm.AUDIT},
     Role.REVIEWER: {Perm.VIEW},
 }
 SUPERUSER_PERMISSIONS = set(Perm)
 # A dissolved or merged organization is read-only: only these survive on it.
-READ_ONLY_PERMISSIONS = {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
+READ_ONLY_PERMISSIONS = {Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT}
 
 
 @dataclass(frozen=True)
