@@ -9,6 +9,7 @@ from treebeard.forms import movenodeform_factory
 
 from committees import services
 from committees.models import (
+    DownloadLog,
     Membership,
     Organization,
     OrganizationEvent,
@@ -182,3 +183,23 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = [("end_on", admin.EmptyFieldListFilter)]
     search_fields = ["person__full_name", "person__search_key", "organization__name"]
     autocomplete_fields = ["person", "organization"]
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(admin.ModelAdmin):
+    """Read only: the log is written by committees.audit, never by hand, and never edited."""
+
+    list_display = ["created_at", "user", "kind", "organization", "year", "description", "row_count"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__username", "organization__name", "description"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Person
+from committees.models import DownloadLog, Person
 from committees.text import normalize_text
 
 
@@ -48,3 +48,41 @@ class PersonForm(NormalizedFormMixin, forms.ModelForm):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên"), max_length=100, required=False)
+
+
+class DownloadLogFilterForm(forms.Form):
+    """The filters of the download log page (query string: ?tu=...&den=...&loai=...)."""
+
+    tu = forms.DateField(
+        label=_("Từ ngày"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    )
+    den = forms.DateField(
+        label=_("Đến ngày"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    )
+    loai = forms.ChoiceField(
+        label=_("Loại dữ liệu"),
+        required=False,
+        choices=[("", _("Mọi loại")), *DownloadLog.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("tu"), cleaned.get("den")
+        if since and until and since > until:
+            self.add_error("den", _("“Đến ngày” phải sau “Từ ngày”."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters only: a mistyped one is reported on the form and otherwise ignored."""
+        if not self.is_bound:
+            return {"since": None, "until": None, "kind": None}
+        self.is_valid()  # an invalid field is left out of cleaned_data
+        data = self.cleaned_data
+        return {"since": data.get("tu"), "until": data.get("den"), "kind": data.get("loai") or None}

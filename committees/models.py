@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -337,3 +338,49 @@ class OrganizationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.organization} ({self.effective_on:%d/%m/%Y})"
+
+
+class DownloadLog(models.Model):
+    """One download or export of personal data: who took what, of which organization, when.
+
+    It names the file or the list, never the people in it (no names, no search terms): the
+    log must not become a second copy of the data it watches over. Written by
+    committees.audit after the request was authorized and the content produced; never edited.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT_FILE = "report_file", _("Tệp báo cáo năm (PDF, Word, Excel)")
+        REPORT_BATCH = "report_batch", _("Báo cáo xuất hàng loạt (ZIP)")
+        PLEDGE_FORM = "pledge_form", _("Bản đăng ký cá nhân in theo mẫu 01/2A/2B")
+        PLEDGE_FORMS = "pledge_forms", _("Bản đăng ký của tổ chức in theo mẫu 01/2A/2B")
+        DASHBOARD = "dashboard_xlsx", _("Bảng tổng quan (Excel)")
+        API_LIST = "api_list", _("Danh sách qua API")
+
+    # PROTECT: whoever downloaded personal data stays on record; deactivate the account instead.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải"), on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("dữ liệu của tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Tổ chức (cùng cây trực thuộc) có dữ liệu được tải; để trống: toàn hệ thống."),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    kind = models.CharField(_("loại dữ liệu"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("nội dung"), max_length=200, blank=True)
+    path = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    row_count = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("lượt tải dữ liệu")
+        verbose_name_plural = _("nhật ký tải dữ liệu")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "created_at"], name="downloadlog_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()} – {self.created_at:%d/%m/%Y %H:%M}"

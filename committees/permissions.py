@@ -24,15 +24,18 @@ class Perm(StrEnum):
     HISTORY = "history"  # read the change history of records
     REOPEN = "reopen"  # reopen a closed year
     IMPORT = "import"  # upload spreadsheets of people and pledges
+    AUDIT = "audit"  # read the log of who downloaded personal data
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECRETARY: frozenset({Perm.VIEW, Perm.ENTER, Perm.APPROVE}),
-    Role.CLERK: frozenset({Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT}),
+    Role.CLERK: frozenset({Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT, Perm.AUDIT}),
     Role.REVIEWER: frozenset({Perm.VIEW}),
 }
 ALL_PERMS = frozenset(Perm)
 WRITE_PERMS = frozenset({Perm.ENTER, Perm.APPROVE, Perm.REPORT, Perm.NARRATIVE, Perm.REOPEN, Perm.IMPORT})
+# What survives on a dissolved organization: its history stays readable, its past reports producible.
+READ_ONLY_PERMS = frozenset({Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT})
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,15 @@ class Scope:
         perms = self.perms_for_path(organization.path)
         if organization.is_dissolved:
             # An archived organization keeps its history readable; nothing new is written.
-            perms = perms & {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
+            perms = perms & READ_ONLY_PERMS
         return perms
+
+    def root_organization_ids(self) -> list[int | None]:
+        """The organizations at the top of the scope; `[None]` (the whole tree) for a superuser."""
+        if self.is_superuser:
+            return [None]
+        by_path = {grant.path: grant.organization_id for grant in self.grants}
+        return [by_path[path] for path in self.root_paths]
 
     def has_role(self, role: str) -> bool:
         return any(grant.role == role for grant in self.grants)

@@ -1,11 +1,13 @@
 """Read-side queries on the tree and people. Each returns in a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
-from committees.models import CELL_KINDS, Organization, Person, subtree_q
+from committees.models import CELL_KINDS, DownloadLog, Organization, Person, subtree_q
 from committees.permissions import Scope, scope_filter
 from committees.text import search_key, vietnamese_sort_key
 
@@ -91,3 +93,29 @@ def scope_root_organizations(*, scope: Scope) -> list[Organization]:
     if scope.is_superuser:
         return list(Organization.objects.filter(depth=1))
     return list(Organization.objects.filter(path__in=scope.root_paths))
+
+
+def download_log_entries(
+    *,
+    organization: Organization,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    kind: str | None = None,
+) -> QuerySet[DownloadLog]:
+    """Download log entries about `organization` and its subtree, newest first.
+
+    `since` and `until` are local dates, both included. They become a range on `created_at`
+    (not `created_at__date`), which the index on (organization, created_at) can serve.
+    """
+    entries = DownloadLog.objects.filter(subtree_q(organization.path, field="organization__path"))
+    if since is not None:
+        entries = entries.filter(created_at__gte=_start_of(since))
+    if until is not None:
+        entries = entries.filter(created_at__lt=_start_of(until + datetime.timedelta(days=1)))
+    if kind:
+        entries = entries.filter(kind=kind)
+    return entries.select_related("user", "organization").order_by("-created_at", "-pk")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -23,3 +23,10 @@ urlpatterns += [
     path("to-chuc/<int:pk>/nhap-du-lieu/ca-nhan/", views_import.import_people, name="import_people"),
     path("to-chuc/<int:pk>/nhap-du-lieu/ke-hoach/", views_import.import_pledges, name="import_pledges"),
 ]
+
+# The download log (committees/views_audit.py).
+from committees import views_audit  # noqa: E402
+
+urlpatterns += [
+    path("to-chuc/<int:pk>/nhat-ky-tai-du-lieu/", views_audit.download_log, name="download_log"),
+]

@@ -28,7 +28,7 @@ from committees.permissions import Perm, get_organization_for_user_or_404
 from reports import services
 from reports.models import Report, ReportRender
 from reports.statistics import organization_year_figures
-from reports.views import QUEUE_DOWN
+from reports.views import QUEUE_DOWN, record_render_download
 
 RENDERS_SHOWN = 30
 
@@ -235,4 +235,5 @@ class RenderViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
             handle = render_job.file.open("rb")
         except OSError:
             raise NotFound(_("Không đọc được tệp.")) from None
+        record_render_download(request, render_job)
         return FileResponse(handle, as_attachment=True, filename=render_job.download_name())

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committees.models import Organization
+from committees.audit import download_record
+from committees.models import DownloadLog, Organization
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
 from reports import selectors, services
@@ -124,7 +125,20 @@ def render_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = render_job.file.open("rb")
     except OSError:
         raise Http404 from None
+    record_render_download(request, render_job)
     return FileResponse(handle, as_attachment=True, filename=render_job.download_name())
+
+
+def record_render_download(request: HttpRequest, render_job: ReportRender) -> None:
+    """The download log's entry for one report file (the web page and the API share it)."""
+    report = render_job.report
+    download_record(
+        request=request,
+        organization=report.organization,
+        kind=DownloadLog.Kind.REPORT_FILE,
+        description=render_job.download_name(),
+        year=report.year,
+    )
 
 
 @login_required
@@ -176,6 +190,7 @@ def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
     ready = batch.renders.filter(state=ReportRender.State.READY).select_related("report__organization")
     buffer = io.BytesIO()
+    files = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for render_job in ready:
             try:
@@ -183,8 +198,18 @@ def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
                     archive.writestr(_zip_name(render_job), handle.read())
             except OSError:
                 continue
+            files += 1
     buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"bao-cao-{batch.year}-{batch.organization_id}.zip")
+    filename = f"bao-cao-{batch.year}-{batch.organization_id}.zip"
+    download_record(
+        request=request,
+        organization=batch.organization,
+        kind=DownloadLog.Kind.REPORT_BATCH,
+        description=filename,
+        year=batch.year,
+        row_count=files,
+    )
+    return FileResponse(buffer, as_attachment=True, filename=filename)
 
 
 def _zip_name(render_job: ReportRender) -> str:

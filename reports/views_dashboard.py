@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from committees import selectors as committee_selectors
+from committees.audit import download_record
+from committees.models import DownloadLog
 from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
 from pledges.views.common import TABS, check_year
 from reports import dashboard
@@ -85,10 +87,19 @@ def dashboard_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     sheet.freeze_panes = "B3"
     buffer = io.BytesIO()
     workbook.save(buffer)
+    filename = f"tong-quan-{year}-{organization.pk}.xlsx"
+    download_record(
+        request=request,
+        organization=organization,
+        kind=DownloadLog.Kind.DASHBOARD,
+        description=filename,
+        year=year,
+        row_count=len(rows),
+    )
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="tong-quan-{year}-{organization.pk}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -32,7 +32,9 @@ Use `perm=None` for pages without an object (any signed-in user; the scope filte
 someone else's → 404), `post_perm=` when a POST needs more than a GET (read the page with `view`,
 save it with `enter`), and `writes=True` when a permitted POST with `data` writes: the sweep then
 checks that it did, so that "a refused POST wrote nothing" is never true only because the body
-was invalid. A GET never writes (checked for every case).
+was invalid, and `logs_download=True` when a permitted GET hands out personal data (a file):
+the sweep checks it left exactly one entry in the download log. A GET never writes data
+(checked for every case); the download log is the one exception, see `fingerprint`.
 There is no list of URLs still to cover: every URL has a case, or is a REST API URL listed in
 COVERED_BY_API_TESTS (tested in tests/api/).
 Add the URL's row to the table in docs/permissions.md too.
@@ -54,8 +56,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from committees import services
-from committees.models import OrganizationKind, Role
-from committees.permissions import ROLE_PERMISSIONS, Perm
+from committees.models import DownloadLog, OrganizationKind, Role
+from committees.permissions import ROLE_PERMISSIONS, Perm, scope_for
 from reports.models import DERIVED_MODELS
 from tests.conftest import TODAY, build_world
 from tests.factories import PersonFactory, UserFactory, grant, make_organization
@@ -126,12 +128,12 @@ def url_names() -> set[str]:
 # made twice (and in docs/permissions.md) — see test_role_permissions_are_the_documented_ones.
 EXPECTED_ROLE_PERMISSIONS = {
     Role.SECRETARY: {Perm.VIEW, Perm.ENTER, Perm.APPROVE},
-    Role.CLERK: {Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT},
+    Role.CLERK: {Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT, Perm.AUDIT},
     Role.REVIEWER: {Perm.VIEW},
 }
 SUPERUSER_PERMISSIONS = set(Perm)
 # A dissolved or merged organization is read-only: only these survive on it.
-READ_ONLY_PERMISSIONS = {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
+READ_ONLY_PERMISSIONS = {Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT}
 
 
 @dataclass(frozen=True)
@@ -336,17 +338,41 @@ def matrix(shared_matrix, db) -> Matrix:
     return copy.deepcopy(shared_matrix, memo={id(shared_matrix.pristine): shared_matrix.pristine})
 
 
+# The download log (committees.audit) records that a permitted request READ personal data: a
+# download GET adds an entry to it. That entry is the trace of a read, not a change of any data,
+# so "a GET never writes" is checked on every other table, and the log is checked on its own
+# terms (`log_entries`): a refused request adds no entry; a permitted GET adds one, by the user
+# who asked, about an organization in their scope, only when its case says it hands out a file.
+READ_TRACES = {DownloadLog}
+
+
 def fingerprint() -> dict:
-    """Every row of the project's own apps: a refused request must not change any of them.
-    The tally store is left out: it holds counts derived from the records, which any reader
-    of figures may bring up to date (reports/tallies.py); the records themselves are here."""
+    """Every row of the project's own apps but the read traces and derived counts: a refused
+    request must not change any of them, and neither may a GET. The tally store holds counts
+    derived from the records, which any reader of figures may bring up to date
+    (reports/tallies.py); the records themselves are here."""
     state = {}
     for label in ("committees", "pledges", "reports"):
         for model in apps.get_app_config(label).get_models():
-            if model in DERIVED_MODELS:
-                continue
-            state[model._meta.label] = list(model.objects.order_by("pk").values_list())
+            if model not in READ_TRACES and model not in DERIVED_MODELS:
+                state[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return state
+
+
+def log_entries() -> list[DownloadLog]:
+    return list(DownloadLog.objects.select_related("organization").order_by("pk"))
+
+
+def assert_download_logged(what: str, user, before: list[DownloadLog], case: Case, status_code: int) -> None:
+    """A permitted request: one entry, the user's, in their scope, for a file it handed out; else none."""
+    added = [entry for entry in log_entries() if entry not in before]
+    if not (case.logs_download and status_code == 200):
+        assert not added, f"{what}: wrote {len(added)} download log entries"
+        return
+    assert len(added) == 1, f"{what}: {len(added)} download log entries instead of one"
+    entry = added[0]
+    assert entry.user_id == user.pk, what
+    assert scope_for(user).covers(entry.organization.path), f"{what}: logged about an organization out of scope"
 
 
 @dataclass(frozen=True)
@@ -433,7 +459,7 @@ class TestSweep:
         request = prepare(method, name, c, inside)
 
         client.force_login(user)
-        before = fingerprint()
+        before, log_before = fingerprint(), log_entries()
         response = send(client, request)
         what = f"{name} {method} as {user_key} {where}"
 
@@ -445,18 +471,21 @@ class TestSweep:
                 assert fingerprint() == before, f"{what}: a GET wrote to the database"
             elif case.writes:
                 assert fingerprint() != before, f"{what}: the permitted POST wrote nothing (is the case's data valid?)"
+            assert_download_logged(what, user, log_before, case, response.status_code)
         else:
             assert response.status_code == int(expected), f"{what}: expected {expected}, got {response.status_code}"
             assert fingerprint() == before, f"a refused {method} to {name} wrote to the database"
+            assert log_entries() == log_before, f"a refused {method} to {name} wrote to the download log"
 
     @pytest.mark.parametrize(("name", "method"), list(anonymous_params()))
     def test_sweep_anonymous_goes_to_login(self, client, matrix, name, method):
         c = Ctx(matrix=matrix, user=matrix.world.a1_secretary, place=matrix.place("cell_a1"))
         request = prepare(method, name, c, True)
-        before = fingerprint()
+        before, log_before = fingerprint(), log_entries()
         response = send(client, request)
         assert_sent_away(name, response)
         assert fingerprint() == before
+        assert log_entries() == log_before
 
 
 def assert_sent_away(name: str, response) -> None:

@@ -25,6 +25,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from committees.api import fields
 from committees.api.fields import id_field, year_field
+from committees.audit import list_download_record
 from committees.models import Organization, subtree_q
 from committees.permissions import (
     ROLE_PERMISSIONS,
@@ -203,6 +204,9 @@ class ScopedViewSet(ApiDefaults, GenericViewSet, metaclass=ABCMeta):
     scope_via: str | None = "organization"  # None: the rows are organizations themselves
     filter_class = OrganizationYearFilter
     write_perms: dict[str, Perm] = {}
+    # What filter_queryset applied to a list: read by DownloadLoggedList.
+    applied_filters: dict | None = None
+    filtered_organization: Organization | None = None
 
     @abstractmethod
     def base_queryset(self) -> QuerySet:
@@ -231,11 +235,13 @@ class ScopedViewSet(ApiDefaults, GenericViewSet, metaclass=ABCMeta):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         if self.action != "list":
             return queryset
-        return self.apply_filters(queryset, self.filters())
+        self.applied_filters = self.filters()
+        return self.apply_filters(queryset, self.applied_filters)
 
     def apply_filters(self, queryset: QuerySet, filters: dict) -> QuerySet:
         if "organization" in filters:
             organization = get_organization_for_user_or_404(self.request.user, filters["organization"])
+            self.filtered_organization = organization
             queryset = queryset.filter(subtree_q(organization.path, field=self.path_field))
         if "year" in filters:
             queryset = self.filter_year(queryset, filters["year"])
@@ -243,3 +249,28 @@ class ScopedViewSet(ApiDefaults, GenericViewSet, metaclass=ABCMeta):
 
     def filter_year(self, queryset: QuerySet, year: int) -> QuerySet:
         return queryset.filter(year=year)
+
+
+class DownloadLoggedList:
+    # For lists carrying personal data (people, pledges, records naming people): every list
+    # request answered leaves its entry in the download log (committees.audit), one INSERT.
+    # The organization is the list's filter, else the top of the caller's scope: the subtrees
+    # the list covered. A refused request (401, 403, 404, 400) raises before this and logs nothing.
+
+    download_label: str
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        filters = self.applied_filters or {}
+        if self.filtered_organization is not None:
+            organization_ids = [self.filtered_organization.pk]
+        else:
+            organization_ids = scope_for(request.user).root_organization_ids()
+        list_download_record(
+            request=request,
+            organization_ids=organization_ids,
+            description=str(self.download_label),
+            year=filters.get("year"),
+            row_count=len(response.data["results"]),
+        )
+        return response

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from committees import services
 from committees.api import fields
 from committees.api.common import (
+    DownloadLoggedList,
     JSONParser,
     OrganizationYearFilter,
     ScopedViewSet,
@@ -151,9 +152,10 @@ class PersonFilter(OrganizationYearFilter):
     ),
 )
 @extend_schema(tags=["Cá nhân"])
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PersonViewSet(DownloadLoggedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Cá nhân thuộc các tổ chức trong phạm vi. Thêm, sửa cần quyền nhập liệu trên tổ chức."""
 
+    download_label = _("Danh sách cá nhân")
     serializer_class = PersonSerializer
     filter_class = PersonFilter
     write_perms = {"create": Perm.ENTER, "update": Perm.ENTER, "partial_update": Perm.ENTER}

@@ -8,7 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from committees.api import fields
-from committees.api.common import OrganizationYearFilter, ScopedViewSet, StrictSerializer, require_perm, service_errors
+from committees.api.common import (
+    DownloadLoggedList,
+    OrganizationYearFilter,
+    ScopedViewSet,
+    StrictSerializer,
+    require_perm,
+    service_errors,
+)
 from committees.api.fields import (
     ScopedRelatedField,
     choice_field,
@@ -155,10 +162,11 @@ class PledgeFilter(OrganizationYearFilter):
     evaluate=extend_schema(summary="Xếp loại cuối năm", request=EvaluateSerializer, responses=PledgeSerializer),
 )
 @extend_schema(tags=["Bản đăng ký"])
-class PledgeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PledgeViewSet(DownloadLoggedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Bản đăng ký làm theo kèm các việc làm theo. Nhập, sửa, nộp cần quyền nhập liệu; duyệt và
     trả lại cần quyền duyệt trên tổ chức của bản đăng ký."""
 
+    download_label = _("Danh sách bản đăng ký làm theo")
     serializer_class = PledgeSerializer
     filter_class = PledgeFilter
     http_method_names = ["get", "post", "put", "head", "options"]

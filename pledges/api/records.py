@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from committees.api import fields
 from committees.api.common import (
+    DownloadLoggedList,
     OrganizationYearFilter,
     ScopedViewSet,
     StrictSerializer,
@@ -40,8 +41,9 @@ COUNT_MAX = 100_000
 BRIDGE_POINTS_MAX = 10_000
 
 
-class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class RecordViewSet(DownloadLoggedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     # List, detail, create and update of one kind of record; each subclass says how to save.
+    # Every kind names people (attendees, people of a model, recipients): lists are logged.
 
     http_method_names = ["get", "post", "put", "head", "options"]
     write_perms = {"create": Perm.ENTER, "update": Perm.ENTER}
@@ -155,6 +157,7 @@ class SessionFilter(OrganizationYearFilter):
 class StudySessionViewSet(RecordViewSet):
     """Buổi học tập, sinh hoạt chuyên đề kèm danh sách người dự và số đếm thêm."""
 
+    download_label = gettext_lazy("Danh sách buổi học tập, sinh hoạt chuyên đề")
     serializer_class = StudySessionSerializer
     filter_class = SessionFilter
     create_serializer = SessionCreateSerializer
@@ -225,6 +228,7 @@ def status_filtered(queryset: QuerySet, filters: dict) -> QuerySet:
 class ExemplarViewSet(RecordViewSet):
     """Mô hình, điển hình tiên tiến và các cá nhân thực hiện."""
 
+    download_label = gettext_lazy("Danh sách mô hình, điển hình")
     serializer_class = ExemplarSerializer
     filter_class = ExemplarFilter
     create_serializer = ExemplarCreateSerializer
@@ -322,6 +326,7 @@ def superior(organization: Organization, pk: int | None) -> Organization | None:
 class CommendationViewSet(RecordViewSet):
     """Đề nghị và quyết định khen thưởng cá nhân, tập thể."""
 
+    download_label = gettext_lazy("Danh sách khen thưởng")
     serializer_class = CommendationSerializer
     filter_class = CommendationFilter
     create_serializer = CommendationCreateSerializer

@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from committees.audit import download_record
+from committees.models import DownloadLog
 from committees.permissions import Perm, get_in_scope_or_404
 from pledges import selectors
 from pledges.models import Pledge
@@ -29,6 +31,15 @@ def pledge_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     pledge = selectors.pledge_with_items(pledge_id=pledge.pk)
     content = pledge_forms.render_pledge_forms([pledge], superior=superior_of(pledge.organization))
+    # The file name carries the person's name: the log names the pledge by its number instead.
+    download_record(
+        request=request,
+        organization=pledge.organization,
+        kind=DownloadLog.Kind.PLEDGE_FORM,
+        description=_("Bản đăng ký số %(pk)s, mẫu %(form)s") % {"pk": pledge.pk, "form": pledge.form},
+        year=pledge.year,
+        row_count=1,
+    )
     return _pdf_response(content, pledge_forms.pledge_filename(pledge))
 
 
@@ -50,4 +61,13 @@ def cell_pledges_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         messages.info(request, _("Chưa có bản đăng ký nào để in."))
         return redirect("pledges:roster", organization.pk, year)
     content = pledge_forms.render_pledge_forms(pledges, superior=superior_of(organization))
-    return _pdf_response(content, pledge_forms.cell_filename(organization, year))
+    filename = pledge_forms.cell_filename(organization, year)
+    download_record(
+        request=request,
+        organization=organization,
+        kind=DownloadLog.Kind.PLEDGE_FORMS,
+        description=filename,
+        year=year,
+        row_count=len(pledges),
+    )
+    return _pdf_response(content, filename)

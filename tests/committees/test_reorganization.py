@@ -586,8 +586,8 @@ def test_dissolved_organization_is_read_only_for_everyone(world):
     empty = fresh(empty)
     assert perms_for(user, empty) == {Perm.VIEW}
     assert perms_for(user, world.cell_a1) == {Perm.VIEW, Perm.ENTER, Perm.APPROVE}
-    assert perms_for(world.bloc_clerk, empty) == {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
-    assert perms_for(world.admin, empty) == {Perm.VIEW, Perm.HISTORY, Perm.REPORT}
+    assert perms_for(world.bloc_clerk, empty) == {Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT}
+    assert perms_for(world.admin, empty) == {Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT}
     assert perms_for(world.bloc_reviewer, empty) == {Perm.VIEW}
 
 

@@ -74,6 +74,9 @@ class Case:
     # A permitted POST with `data` changes the database. Checked by the sweep: it proves that
     # "a refused POST wrote nothing" is not true merely because the body was invalid.
     writes: bool = False
+    # A permitted GET hands out personal data (a file): the sweep checks that it left exactly one
+    # entry in the download log (committees.audit), and that no other case leaves any.
+    logs_download: bool = False
 
     def perm_for(self, method: str) -> Perm | None:
         if method == "POST" and self.post_perm is not None:

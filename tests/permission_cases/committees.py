@@ -5,6 +5,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from committees.models import DownloadLog
 from committees.permissions import Perm
 from committees.spreadsheets import XLSX_CONTENT_TYPE
 from tests.permission_cases.base import Case, Ctx, organization_pk, person_pk
@@ -62,6 +63,15 @@ def pledges_upload(c: Ctx, inside: bool) -> dict:
     return {"file": xlsx_upload("ke-hoach.xlsx", [row])}
 
 
+def organization_with_logged_download(c: Ctx, inside: bool) -> dict:
+    """The organization, after someone downloaded its dashboard: the log page has a row to show."""
+    DownloadLog.objects.create(
+        user=c.world.bloc_reviewer, organization=c.organization, year=c.year, kind=DownloadLog.Kind.DASHBOARD,
+        description=f"tong-quan-{c.year}-{c.organization.pk}.xlsx", row_count=3,
+    )
+    return {"pk": c.organization.pk}
+
+
 CASES: dict[str, Case] = {
     "committees:role_switch": Case(
         perm=None, methods=("POST",), personal=True,
@@ -88,5 +98,10 @@ CASES: dict[str, Case] = {
     ),
     "committees:import_pledges": Case(
         perm=Perm.IMPORT, methods=("POST",), target=organization_pk, data=pledges_upload, writes=True,
+    ),
+    # the download log (committees/views_audit.py)
+    "committees:download_log": Case(
+        perm=Perm.AUDIT, target=organization_with_logged_download,
+        data=lambda c, inside: {"tu": "2024-01-01", "den": "2024-12-31", "loai": ""},
     ),
 }

@@ -52,7 +52,7 @@ def report_form(c: Ctx, inside: bool) -> dict:
 
 CASES: dict[str, Case] = {
     "reports:dashboard": Case(perm=Perm.VIEW, target=organization_year),
-    "reports:dashboard_xlsx": Case(perm=Perm.VIEW, target=organization_year),
+    "reports:dashboard_xlsx": Case(perm=Perm.VIEW, target=organization_year, logs_download=True),
     "reports:report_page": Case(perm=Perm.VIEW, target=organization_year_with(make_report)),
     "reports:report_open": Case(perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)),
     "reports:batch_request": Case(perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)),
@@ -69,7 +69,9 @@ CASES: dict[str, Case] = {
         target=pk_of(lambda c: make_render(make_report(c)).report),
     ),
     "reports:render_status": Case(perm=Perm.VIEW, target=pk_of(lambda c: make_render(make_report(c)))),
-    "reports:render_download": Case(perm=Perm.VIEW, target=pk_of(lambda c: make_render(make_report(c)))),
+    "reports:render_download": Case(
+        perm=Perm.VIEW, target=pk_of(lambda c: make_render(make_report(c))), logs_download=True,
+    ),
     "reports:batch_detail": Case(perm=Perm.VIEW, target=pk_of(make_batch)),
-    "reports:batch_zip": Case(perm=Perm.VIEW, target=pk_of(make_batch)),
+    "reports:batch_zip": Case(perm=Perm.VIEW, target=pk_of(make_batch), logs_download=True),
 }
