@@ -35,8 +35,9 @@ checks that it did, so that "a refused POST wrote nothing" is never true only be
 was invalid, and `logs_download=True` when a permitted GET hands out personal data (a file):
 the sweep checks it left exactly one entry in the download log. A GET never writes data
 (checked for every case); the download log is the one exception, see `fingerprint`.
-There is no list of URLs still to cover: every URL has a case, or is a REST API URL listed in
-COVERED_BY_API_TESTS (tested in tests/api/).
+There is no list of URLs still to cover: every URL has a case. The REST API's have theirs in
+tests/permission_cases/api.py, one per URL name and HTTP method, swept by
+tests/test_permission_matrix_api.py with the roles and the world of this file.
 Add the URL's row to the table in docs/permissions.md too.
 The sweeps share one world, each in a savepoint rolled back after it (see `shared_matrix`).
 Admin (superuser only) and the auth views are tested at the end of this file.
@@ -44,14 +45,15 @@ Admin (superuser only) and the auth views are tested at the end of this file.
 
 import copy
 import datetime
-from collections.abc import Iterator
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
@@ -62,6 +64,8 @@ from reports.models import DERIVED_MODELS
 from tests.conftest import TODAY, build_world
 from tests.factories import PersonFactory, UserFactory, grant, make_organization
 from tests.permission_cases import AREAS
+from tests.permission_cases.api import CASES as API_CASES
+from tests.permission_cases.api import URL_NAMES as API_URL_NAMES
 from tests.permission_cases.base import WORKING_YEAR, Case, Ctx
 
 LOGIN_URL = "/dang-nhap/"
@@ -83,6 +87,7 @@ class Route:
     namespace: str | None
     route: str
     kwargs: tuple[str, ...]
+    view: Callable = field(compare=False, repr=False)  # the callback: the API sweep asks it what it serves
 
 
 def _walk(patterns, namespace: str | None = None, prefix: str = "") -> Iterator[Route]:
@@ -96,7 +101,7 @@ def _walk(patterns, namespace: str | None = None, prefix: str = "") -> Iterator[
                 name = f"<unnamed {route}>"
             else:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield Route(name=name, namespace=namespace, route=route, kwargs=_kwargs_of(pattern))
+            yield Route(name=name, namespace=namespace, route=route, kwargs=_kwargs_of(pattern), view=pattern.callback)
 
 
 def _kwargs_of(pattern: URLPattern) -> tuple[str, ...]:
@@ -106,7 +111,13 @@ def _kwargs_of(pattern: URLPattern) -> tuple[str, ...]:
 
 
 def all_routes() -> list[Route]:
-    return list(_walk(get_resolver().url_patterns))
+    return list(_routes())
+
+
+@functools.cache
+def _routes() -> tuple[Route, ...]:
+    # Walked once: the sweeps ask for the routes again for every URL name they parametrize.
+    return tuple(_walk(get_resolver().url_patterns))
 
 
 def is_api(name: str) -> bool:
@@ -185,6 +196,11 @@ class RoleSpec:
     inside: tuple[str, ...]
     outside: tuple[str, ...]
     has_grants: bool = True
+    view_only: tuple[str, ...] = ()  # inside places reached only through a reviewer's grant
+
+    def perms_at(self, where: str) -> frozenset[Perm]:
+        """The permissions at a place of `inside` ("in:<place>")."""
+        return frozenset({Perm.VIEW}) if where.split(":", 1)[-1] in self.view_only else self.perms
 
 
 ROLES = [
@@ -222,24 +238,10 @@ API_PAGE_CASES: dict[str, Case] = {
 
 CASES: dict[str, Case] = {name: case for cases in [*AREAS.values(), API_PAGE_CASES] for name, case in cases.items()}
 
-# The REST API under /api/v1/ (config/api_urls.py: the DRF router, the token and statistics
-# views) is swept in tests/api/ by its own tests: authentication, scope (404) and permission
-# (403) per endpoint and action. Names here are accepted by test_every_url_has_a_case only if
-# they are API names (see is_api_name); a new API URL must be added here once tests/api/ covers it.
-COVERED_BY_API_TESTS: set[str] = {
-    "api-root", "api-token", "api-statistics",
-    "api-organization-list", "api-organization-detail",
-    "api-person-list", "api-person-detail",
-    "api-pledge-list", "api-pledge-detail", "api-pledge-submit", "api-pledge-accept", "api-pledge-return",
-    "api-pledge-collective", "api-pledge-assess", "api-pledge-evaluate",
-    "api-session-list", "api-session-detail",
-    "api-exemplar-list", "api-exemplar-detail",
-    "api-commendation-list", "api-commendation-detail",
-    "api-report-list", "api-report-detail", "api-report-renders",
-    "api-render-detail", "api-render-download",
-}
-# The API's own sign-in: it takes a username and password from anyone (POST only).
-API_OPEN_TO_ANONYMOUS = {"api-token"}
+# The REST API under /api/v1/ (config/api_urls.py) has its cases in tests/permission_cases/api.py,
+# one per URL name and HTTP method, swept by tests/test_permission_matrix_api.py.
+# The API's own sign-in takes a username and password from anyone (POST only).
+API_OPEN_TO_ANONYMOUS = {name for (name, _method), case in API_CASES.items() if case.anonymous}
 
 
 def is_api_name(name: str) -> bool:
@@ -251,21 +253,20 @@ def is_api_name(name: str) -> bool:
 
 
 def test_every_url_has_a_case():
-    api = {name for name in COVERED_BY_API_TESTS if is_api_name(name)}
-    missing = sorted(url_names() - set(CASES) - api)
+    missing = sorted(url_names() - set(CASES) - API_URL_NAMES)
     assert not missing, "URLs without a permission case in tests/permission_cases/: " + ", ".join(missing)
 
 
 def test_every_case_names_an_existing_url():
-    stale = sorted((set(CASES) | COVERED_BY_API_TESTS) - url_names())
-    assert not stale, "CASES / COVERED_BY_API_TESTS name URLs that no longer exist: " + ", ".join(stale)
+    stale = sorted((set(CASES) | API_URL_NAMES) - url_names())
+    assert not stale, "Permission cases name URLs that no longer exist: " + ", ".join(stale)
 
 
-def test_covered_by_api_tests_holds_only_api_urls_without_a_case():
-    not_api = sorted(name for name in COVERED_BY_API_TESTS if not is_api_name(name))
-    assert not not_api, "Only REST API URLs may be left to tests/api/: " + ", ".join(not_api)
-    both = sorted(set(CASES) & COVERED_BY_API_TESTS)
-    assert not both, "These URLs have a case here: remove them from COVERED_BY_API_TESTS: " + ", ".join(both)
+def test_api_cases_are_for_api_urls_only():
+    not_api = sorted(name for name in API_URL_NAMES if not is_api_name(name))
+    assert not not_api, "Only REST API URLs have their cases in permission_cases/api.py: " + ", ".join(not_api)
+    both = sorted(set(CASES) & API_URL_NAMES)
+    assert not both, "These URLs have a page case and an API case: " + ", ".join(both)
     assert is_api_name("api-organization-detail") and not is_api_name("pledges:pledge_detail")
 
 
@@ -347,15 +348,20 @@ READ_TRACES = {DownloadLog}
 
 
 def fingerprint() -> dict:
-    """Every row of the project's own apps but the read traces and derived counts: a refused
-    request must not change any of them, and neither may a GET. The tally store holds counts
-    derived from the records, which any reader of figures may bring up to date
-    (reports/tallies.py); the records themselves are here."""
+    """Every row of the project's own apps, their many-to-many tables included, but the read
+    traces and derived counts: a refused request must not change any of them, and neither may a
+    GET. The tally store holds counts derived from the records, which any reader of figures may
+    bring up to date (reports/tallies.py); the records themselves are here. Read with plain SQL,
+    as the ORM's cost per query made these two snapshots per request most of the sweeps' time."""
+    quote = connection.ops.quote_name
     state = {}
-    for label in ("committees", "pledges", "reports"):
-        for model in apps.get_app_config(label).get_models():
-            if model not in READ_TRACES and model not in DERIVED_MODELS:
-                state[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    with connection.cursor() as cursor:
+        for label in ("committees", "pledges", "reports"):
+            for model in apps.get_app_config(label).get_models(include_auto_created=True):
+                if model in READ_TRACES or model in DERIVED_MODELS:
+                    continue
+                cursor.execute(f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}")
+                state[model._meta.label] = cursor.fetchall()
     return state
 
 
@@ -421,7 +427,7 @@ def expected_status(case: Case, method: str, role: RoleSpec, where: str, place: 
         return "ok"
     if where.startswith("out:"):
         return "404"
-    perms = set(role.perms)
+    perms = set(role.perms_at(where))
     if place.dissolved:
         perms &= READ_ONLY_PERMISSIONS
     return "ok" if perm in perms else "403"

@@ -4,8 +4,9 @@
     committees.py  committees:*  (the tree, people, role switch, spreadsheet import)
     records.py     pledges:*     (pledges, sessions, exemplars, commendations, plans, directives)
     reports.py     reports:*     (dashboards, year-end reports, renders, batch exports)
+    api.py         api-*         (the REST API: a case per URL name and HTTP method)
 
-The REST API under /api/v1/ is not here: see COVERED_BY_API_TESTS in the matrix.
+The API's cases are swept by tests/test_permission_matrix_api.py, the others by the matrix.
 """
 
 from tests.permission_cases import committees, records, reports
