@@ -86,6 +86,7 @@ class LoadOutcome:
     pledges_written: int = 0
     people_with_new_pledge: int = 0
     worker_answered: bool = False
+    figures_differ: list[str] = field(default_factory=list)  # stored figures unlike a fresh count
     server_log: str = ""  # the end of gunicorn's log, kept when something failed
 
     @property
@@ -108,6 +109,8 @@ class LoadOutcome:
             found.append("no pledge was submitted")
         if not self.worker_answered:
             found.append("the Celery worker did not answer")
+        if self.figures_differ:
+            found.append("figures kept during the run differ from a fresh count: " + ", ".join(self.figures_differ))
         return found
 
 
@@ -469,6 +472,9 @@ def _run_load(source_url: str, *, seconds: int, secretaries: int, reviewers: int
             f"SELECT count(*), count(DISTINCT person_id) FROM pledges_pledge WHERE id > {int(plan['last_pledge_id'])}",
         ).split("|")
         outcome.pledges_written, outcome.people_with_new_pledge = int(written), int(people)
+        outcome.figures_differ = json.loads(
+            run_python([str(Path(__file__)), "figures", str(YEAR)], env, timeout=600).splitlines()[-1]
+        )
         summarize(report, outcome)
     return outcome
 
@@ -519,7 +525,8 @@ def describe(outcome: LoadOutcome) -> str:
         f"pledges: {outcome.submitted} submissions accepted, {outcome.pledges_written} written "
         f"({outcome.people_with_new_pledge} people), {outcome.refused} refused, {outcome.unfinished} cut off, "
         f"{outcome.exhausted} rosters found empty",
-        f"Celery worker answered a ping: {'yes' if outcome.worker_answered else 'NO'}",
+        f"Celery worker answered a ping: {'yes' if outcome.worker_answered else 'NO'}; "
+        f"figures kept through the run equal a fresh count: {'no' if outcome.figures_differ else 'yes'}",
     ]
     lines += [f"  {p.name:<28} {p.count:>6}  p50 {p.p50:>7.0f} ms  p95 {p.p95:>7.0f} ms" for p in outcome.pages]
     failures = sorted(outcome.failures.items(), key=lambda item: -item[1])
@@ -538,6 +545,25 @@ def _prepare_main(secretaries: str, reviewers: str, year: str) -> None:
     django.setup()
     plan = prepare_copy(secretaries=int(secretaries), reviewers=int(reviewers), year=int(year))
     print(json.dumps(plan))
+
+
+def _figures_main(year: str) -> None:
+    """The bloc's figures as kept by the tally store through the run's concurrent writes and
+    reads, against the same figures counted afresh: prints the names of those that differ."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from committees.demo.province import BLOC_NAME
+    from committees.models import Organization
+    from reports import tallies
+    from reports.statistics import organization_year_figures
+
+    bloc = Organization.objects.get(name=BLOC_NAME)
+    kept = organization_year_figures(organization=bloc, year=int(year)).to_dict()
+    tallies.invalidate([int(year)])
+    fresh = organization_year_figures(organization=bloc, year=int(year)).to_dict()
+    print(json.dumps(sorted(key for key in fresh if fresh[key] != kept.get(key))))
 
 
 def main() -> int:
@@ -560,5 +586,7 @@ def main() -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["prepare"]:
         _prepare_main(*sys.argv[2:5])
+    elif sys.argv[1:2] == ["figures"]:
+        _figures_main(sys.argv[2])
     else:
         sys.exit(main())

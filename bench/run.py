@@ -340,6 +340,10 @@ def bench_load() -> list[Result]:
                f"{outcome.pledges_written} {'=' if counted else '≠'} {outcome.submitted}", None,
                f"{outcome.people_with_new_pledge} people, {outcome.refused} refused, {outcome.unfinished} cut off"
                + ("; nothing lost or doubled" if counted else "; MISMATCH")),
+        Result(f"Load ({who}): figures kept = counted afresh", "equal",
+               "equal" if not outcome.figures_differ else "differ", None,
+               "the bloc's figures from the tally store after the run's concurrent writes and reads"
+               + ("" if not outcome.figures_differ else ": " + ", ".join(outcome.figures_differ))),
     ]
 
 
