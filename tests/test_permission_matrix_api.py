@@ -94,6 +94,12 @@ class Endpoint:
     name: str
     method: str
     action: str | None  # the viewset's action ("list", "create", "accept", ...); None for a plain API view
+    collection: bool = False  # routed on the collection, not on one record (no pk in the URL)
+
+    @property
+    def creates(self) -> bool:
+        """A create, or a viewset's own action that POSTs a new record to the collection."""
+        return self.action == "create" or (self.method == "POST" and self.collection and self.action is not None)
 
 
 def api_routes() -> dict[str, Route]:
@@ -119,7 +125,7 @@ def served(route: Route) -> dict[str, str | None]:
 
 def api_endpoints() -> dict[tuple[str, str], Endpoint]:
     return {
-        (name, method): Endpoint(name, method, action)
+        (name, method): Endpoint(name, method, action, collection="pk>" not in route.route)
         for name, route in api_routes().items()
         for method, action in served(route).items()
     }
@@ -146,7 +152,7 @@ def test_api_cases_fit_their_actions():
             continue  # reported by test_every_api_endpoint_has_a_case
         label = f"{endpoint.name} {endpoint.method}"
         assert (case.listed is not None) == (endpoint.action == "list"), f"{label}: a list needs `listed`, only a list"
-        assert (case.owner is not None) == (endpoint.action == "create"), (
+        assert (case.owner is not None) == endpoint.creates, (
             f"{label}: a create needs `owner`, only a create"
         )
         assert case.perm is not None or case.anonymous or endpoint.action is None, f"{label}: a resource needs `perm`"
