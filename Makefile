@@ -17,6 +17,8 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 BENCH_ARGS ?=
 # Development targets default to DEBUG=1 so no SECRET_KEY is needed; export DEBUG=0 to override.
 DEBUG ?= 1
@@ -86,8 +88,8 @@ run: venv check-system demo ## Start the development server with demo data on 12
 	@echo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv check-system ## Run the test suite (extra pytest arguments: PYTEST_ARGS='-k name -x')
-	TESTING=1 DEBUG=0 $(PY) -m pytest $(PYTEST_ARGS)
+test: venv check-system ## Run the test suite on every core (PYTEST_ARGS='-k name -x', TEST_WORKERS=0 for one process)
+	TESTING=1 DEBUG=0 $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-faults: faults-env venv check-system ## Fault tests on real services (needs DATABASE_URL=postgres://... and REDIS_URL)
 	@echo "Note: one test restarts the PostgreSQL cluster of DATABASE_URL; run nothing else against it meanwhile."

@@ -55,7 +55,9 @@ def ensure_database() -> None:
     admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
     exists = subprocess.run(
         ["psql", admin_url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if not exists:
         subprocess.run(["psql", admin_url, "-qc", f'CREATE DATABASE "{name}"'], check=True)
@@ -84,7 +86,9 @@ def timed(function, repeat: int) -> list[float]:
     return times
 
 
-def bench_report(name: str, label: str, target_seconds: float, *, memory_target_mb: float | None = None) -> list[Result]:
+def bench_report(
+    name: str, label: str, target_seconds: float, *, memory_target_mb: float | None = None
+) -> list[Result]:
     """End-to-end PDF of one organization's report through the command (a process of its own,
     so its peak memory is measured alone), and the share of time spent outside WeasyPrint."""
     from committees.models import Organization
@@ -110,9 +114,23 @@ def bench_report(name: str, label: str, target_seconds: float, *, memory_target_
         env = {**os.environ, "MEDIA_ROOT": media}
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         subprocess.run(
-            [sys.executable, "manage.py", "render_report", "--organization", str(organization.pk), "--year", str(YEAR),
-             "--format", "pdf", "--output", str(output)],
-            cwd=ROOT, env=env, check=True, capture_output=True,
+            [
+                sys.executable,
+                "manage.py",
+                "render_report",
+                "--organization",
+                str(organization.pk),
+                "--year",
+                str(YEAR),
+                "--format",
+                "pdf",
+                "--output",
+                str(output),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
         )
         peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     started = time.perf_counter()
@@ -124,14 +142,31 @@ def bench_report(name: str, label: str, target_seconds: float, *, memory_target_
     layout = time.perf_counter() - started
     share = prepare / (prepare + layout)
     results = [
-        Result(f"{label}: PDF end to end", f"< {target_seconds:g} s", f"{elapsed:.2f} s", elapsed / target_seconds,
-               f"request → figures → PDF → stored file; {len(figures.children)} appendix rows, {figures.people_total} people"),
-        Result(f"{label}: time outside WeasyPrint", "< 25 %", f"{share * 100:.1f} %", share / 0.25,
-               f"queries+content {prepare * 1000:.0f} ms, layout {layout * 1000:.0f} ms"),
+        Result(
+            f"{label}: PDF end to end",
+            f"< {target_seconds:g} s",
+            f"{elapsed:.2f} s",
+            elapsed / target_seconds,
+            f"request → figures → PDF → stored file; {len(figures.children)} appendix rows, {figures.people_total} people",
+        ),
+        Result(
+            f"{label}: time outside WeasyPrint",
+            "< 25 %",
+            f"{share * 100:.1f} %",
+            share / 0.25,
+            f"queries+content {prepare * 1000:.0f} ms, layout {layout * 1000:.0f} ms",
+        ),
     ]
     if memory_target_mb:
-        results.append(Result(f"{label}: peak memory", f"< {memory_target_mb:g} MB", f"{peak_mb:.0f} MB",
-                              peak_mb / memory_target_mb, "whole `render_report` process, Django included"))
+        results.append(
+            Result(
+                f"{label}: peak memory",
+                f"< {memory_target_mb:g} MB",
+                f"{peak_mb:.0f} MB",
+                peak_mb / memory_target_mb,
+                "whole `render_report` process, Django included",
+            )
+        )
     return results
 
 
@@ -222,8 +257,12 @@ def bench_dashboard() -> list[Result]:
     server = statistics.median(timed(lambda: client.get(url), REPEAT))
     root = OrganizationYear.objects.get(organization=bloc, year=YEAR).path
     params = {
-        "year": YEAR, "root": root, "day": datetime.date(YEAR, 12, 31), "start": datetime.date(YEAR, 1, 1),
-        "end": datetime.date(YEAR, 12, 31), "child_length": len(root) + 4,
+        "year": YEAR,
+        "root": root,
+        "day": datetime.date(YEAR, 12, 31),
+        "start": datetime.date(YEAR, 1, 1),
+        "end": datetime.date(YEAR, 12, 31),
+        "child_length": len(root) + 4,
     }
 
     def hand_sql():
@@ -239,16 +278,38 @@ def bench_dashboard() -> list[Result]:
     tallies.rebuild(YEAR)
     rebuild = time.perf_counter() - started
     return [
-        Result(f"Bloc dashboard: server time (median of {REPEAT})", "< 150 ms", f"{server * 1000:.0f} ms", server / 0.150,
-               "two years of figures, charts, child table"),
-        Result("Bloc dashboard right after a change", "< 150 ms", f"{after_change * 1000:.0f} ms", after_change / 0.150,
-               "a chi bộ's records changed: it is recounted and its sums carried up before the page"),
-        Result("Bloc dashboard: queries", "≤ 15", str(len(queries)), len(queries) / 15, "whatever the size of the tree"),
-        Result("Bloc dashboard / hand-written SQL", "≤ 2", f"{server / sql:.1f}", (server / sql) / 2,
-               f"one SQL query counting the records for one year: {sql * 1000:.0f} ms; "
-               "the dashboard reads the stored tallies"),
-        Result(f"Figures of {YEAR} counted afresh (rebuild)", "—", f"{rebuild:.1f} s", None,
-               "after a reorganization or a bulk load; every organization of the year"),
+        Result(
+            f"Bloc dashboard: server time (median of {REPEAT})",
+            "< 150 ms",
+            f"{server * 1000:.0f} ms",
+            server / 0.150,
+            "two years of figures, charts, child table",
+        ),
+        Result(
+            "Bloc dashboard right after a change",
+            "< 150 ms",
+            f"{after_change * 1000:.0f} ms",
+            after_change / 0.150,
+            "a chi bộ's records changed: it is recounted and its sums carried up before the page",
+        ),
+        Result(
+            "Bloc dashboard: queries", "≤ 15", str(len(queries)), len(queries) / 15, "whatever the size of the tree"
+        ),
+        Result(
+            "Bloc dashboard / hand-written SQL",
+            "≤ 2",
+            f"{server / sql:.1f}",
+            (server / sql) / 2,
+            f"one SQL query counting the records for one year: {sql * 1000:.0f} ms; "
+            "the dashboard reads the stored tallies",
+        ),
+        Result(
+            f"Figures of {YEAR} counted afresh (rebuild)",
+            "—",
+            f"{rebuild:.1f} s",
+            None,
+            "after a reorganization or a bulk load; every organization of the year",
+        ),
     ]
 
 
@@ -289,8 +350,13 @@ def bench_api_pledges() -> list[Result]:
     rows = len(response.json()["results"])
     median = statistics.median(timed(lambda: client.get(url), REPEAT))
     return [
-        Result(f"API list page of {rows} pledges with items (median of {REPEAT})", "< 100 ms", f"{median * 1000:.0f} ms",
-               median / 0.100, f"{len(queries)} queries, constant with the page size"),
+        Result(
+            f"API list page of {rows} pledges with items (median of {REPEAT})",
+            "< 100 ms",
+            f"{median * 1000:.0f} ms",
+            median / 0.100,
+            f"{len(queries)} queries, constant with the page size",
+        ),
     ]
 
 
@@ -298,8 +364,15 @@ def bench_people_import() -> list[Result]:
     from bench.import_bench import bench_import
 
     seconds, added = bench_import(10_000)
-    return [Result("Import of 10.000 people (.xlsx)", "< 15 s", f"{seconds:.1f} s", seconds / 15,
-                   f"{added} added: read, validate, bulk write; rolled back afterwards")]
+    return [
+        Result(
+            "Import of 10.000 people (.xlsx)",
+            "< 15 s",
+            f"{seconds:.1f} s",
+            seconds / 15,
+            f"{added} added: read, validate, bulk write; rolled back afterwards",
+        )
+    ]
 
 
 def bench_load() -> list[Result]:
@@ -324,26 +397,54 @@ def bench_load() -> list[Result]:
     written = outcome.pledges_written
     counted = written == outcome.submitted == outcome.people_with_new_pledge and not outcome.unfinished
     return [
-        Result(f"Load ({who}): pages per second", "–", f"{outcome.rps:.1f} /s", None,
-               f"{outcome.requests} requests; gunicorn ({outcome.workers} workers, DEBUG off), PostgreSQL, Redis, "
-               f"Celery worker {'answering' if outcome.worker_answered else 'NOT answering'}"),
-        Result(f"Load ({who}): failed requests", "0", f"{outcome.failed} of {outcome.requests}", None,
-               "; ".join(f"{n}× {text}" for text, n in sorted(outcome.failures.items(), key=lambda i: -i[1])[:3]).replace("|", "/")),
+        Result(
+            f"Load ({who}): pages per second",
+            "–",
+            f"{outcome.rps:.1f} /s",
+            None,
+            f"{outcome.requests} requests; gunicorn ({outcome.workers} workers, DEBUG off), PostgreSQL, Redis, "
+            f"Celery worker {'answering' if outcome.worker_answered else 'NOT answering'}",
+        ),
+        Result(
+            f"Load ({who}): failed requests",
+            "0",
+            f"{outcome.failed} of {outcome.requests}",
+            None,
+            "; ".join(f"{n}× {text}" for text, n in sorted(outcome.failures.items(), key=lambda i: -i[1])[:3]).replace(
+                "|", "/"
+            ),
+        ),
         Result(f"Load ({who}): p50 of pages", "–", f"{outcome.p50:.0f} ms", None, health),
-        Result(f"Load ({who}): p95 of pages", f"< {P95_TARGET_MS} ms", f"{outcome.p95:.0f} ms",
-               outcome.p95 / P95_TARGET_MS,
-               f"slowest: {slowest.name} p95 {slowest.p95:.0f} ms" if slowest else ""),
-        Result(f"Load ({who}): p50 / p50 of a trivial view", "–",
-               f"{outcome.p50 / outcome.health_p50:.1f}" if outcome.health_p50 else "–", None,
-               f"p95 / p95: {outcome.p95 / outcome.health_p95:.1f}" if outcome.health_p95 else ""),
-        Result(f"Load ({who}): pledges written = submissions accepted", "equal",
-               f"{outcome.pledges_written} {'=' if counted else '≠'} {outcome.submitted}", None,
-               f"{outcome.people_with_new_pledge} people, {outcome.refused} refused, {outcome.unfinished} cut off"
-               + ("; nothing lost or doubled" if counted else "; MISMATCH")),
-        Result(f"Load ({who}): figures kept = counted afresh", "equal",
-               "equal" if not outcome.figures_differ else "differ", None,
-               "the bloc's figures from the tally store after the run's concurrent writes and reads"
-               + ("" if not outcome.figures_differ else ": " + ", ".join(outcome.figures_differ))),
+        Result(
+            f"Load ({who}): p95 of pages",
+            f"< {P95_TARGET_MS} ms",
+            f"{outcome.p95:.0f} ms",
+            outcome.p95 / P95_TARGET_MS,
+            f"slowest: {slowest.name} p95 {slowest.p95:.0f} ms" if slowest else "",
+        ),
+        Result(
+            f"Load ({who}): p50 / p50 of a trivial view",
+            "–",
+            f"{outcome.p50 / outcome.health_p50:.1f}" if outcome.health_p50 else "–",
+            None,
+            f"p95 / p95: {outcome.p95 / outcome.health_p95:.1f}" if outcome.health_p95 else "",
+        ),
+        Result(
+            f"Load ({who}): pledges written = submissions accepted",
+            "equal",
+            f"{outcome.pledges_written} {'=' if counted else '≠'} {outcome.submitted}",
+            None,
+            f"{outcome.people_with_new_pledge} people, {outcome.refused} refused, {outcome.unfinished} cut off"
+            + ("; nothing lost or doubled" if counted else "; MISMATCH"),
+        ),
+        Result(
+            f"Load ({who}): figures kept = counted afresh",
+            "equal",
+            "equal" if not outcome.figures_differ else "differ",
+            None,
+            "the bloc's figures from the tally store after the run's concurrent writes and reads"
+            + ("" if not outcome.figures_differ else ": " + ", ".join(outcome.figures_differ)),
+        ),
     ]
 
 
@@ -351,13 +452,29 @@ def machine() -> str:
     from bench.load import redis_version
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    server = subprocess.run(["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True).stdout.strip()
-    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    system = next((line.split("=", 1)[1].strip('"') for line in _read("/etc/os-release").splitlines()
-                   if line.startswith("PRETTY_NAME=")), platform.system())
-    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {system} (kernel {platform.release()}), "
-            f"Python {platform.python_version()}, PostgreSQL {server}, Redis {redis_version()}")
+    server = subprocess.run(
+        ["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    system = next(
+        (
+            line.split("=", 1)[1].strip('"')
+            for line in _read("/etc/os-release").splitlines()
+            if line.startswith("PRETTY_NAME=")
+        ),
+        platform.system(),
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {system} (kernel {platform.release()}), "
+        f"Python {platform.python_version()}, PostgreSQL {server}, Redis {redis_version()}"
+    )
 
 
 def _read(path: str) -> str:

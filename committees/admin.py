@@ -9,6 +9,7 @@ from treebeard.forms import movenodeform_factory
 
 from committees import services
 from committees.models import (
+    AccountProfile,
     DownloadLog,
     Membership,
     Organization,
@@ -17,6 +18,8 @@ from committees.models import (
     Person,
     ReportingYear,
     RoleAssignment,
+    RoleEvent,
+    YearOpening,
 )
 
 
@@ -66,9 +69,7 @@ def move_action(modeladmin, request, queryset):
         queryset,
         title=_("Chuyển trực thuộc"),
         needs_target=True,
-        apply=lambda org, target, on, by: services.organization_move(
-            organization=org, new_parent=target, on=on, by=by
-        ),
+        apply=lambda org, target, on, by: services.organization_move(organization=org, new_parent=target, on=on, by=by),
     )
 
 
@@ -96,9 +97,31 @@ def dissolve_action(modeladmin, request, queryset):
     )
 
 
+def _parent_chosen(data: dict) -> Organization | None:
+    """The parent a new unit's position names: the reference node itself, or its parent for a sibling."""
+    reference = data.get("treebeard_ref_node")
+    if reference is None:
+        return None
+    if data.get("treebeard_position") in ("first-child", "last-child", "sorted-child"):
+        return reference
+    return Organization.objects.get_parent(reference)
+
+
+class OrganizationAdminForm(movenodeform_factory(Organization, exclude=["merged_into", "dissolved_on"])):
+    def clean(self):
+        data = super().clean()
+        moved = {"treebeard_ref_node", "treebeard_position"} & set(self.changed_data)
+        if not self.instance._state.adding and moved:
+            # A move here would skip the year trees and the dated record of the move.
+            raise ValidationError(
+                _("Không đổi vị trí tại đây: hãy dùng thao tác “Chuyển trực thuộc” (có ngày hiệu lực).")
+            )
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(TreeAdmin):
-    form = movenodeform_factory(Organization, exclude=["merged_into", "dissolved_on"])
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "issuer_code", "dissolved_on"]
     list_filter = ["kind", ("dissolved_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "short_name", "search_key"]
@@ -107,6 +130,31 @@ class OrganizationAdmin(TreeAdmin):
     def has_delete_permission(self, request, obj=None):
         # Organizations are archived, never deleted: records of past years point at them.
         return False
+
+    def save_form(self, request, form, change):
+        # treebeard's form saves a new node itself; a new unit goes through the service instead
+        # (save_model), so only the unsaved instance is built here.
+        if change:
+            return super().save_form(request, form, change)
+        return form.instance
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The service places the unit in the tree of every open year from its founding date
+        # and records its creation; the form's own save would do neither.
+        created = services.organization_create(
+            parent=_parent_chosen(form.cleaned_data),
+            name=obj.name,
+            kind=obj.kind,
+            short_name=obj.short_name,
+            issuer_code=obj.issuer_code,
+            place_name=obj.place_name,
+            founded_on=obj.founded_on,
+            by=request.user,
+        )
+        obj.pk, obj.path, obj.depth, obj.founded_on = created.pk, created.path, created.depth, created.founded_on
 
 
 @admin.register(ReportingYear)
@@ -194,6 +242,49 @@ class DownloadLogAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organization"]
     search_fields = ["user__username", "organization__name", "description"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YearOpening)
+class YearOpeningAdmin(admin.ModelAdmin):
+    """Read only: years are opened from the pages (or `reporting_year_open` for the whole tree)."""
+
+    list_display = ["year", "organization", "state", "rows_added", "requested_by", "created_at", "finished_at"]
+    list_filter = ["state", "year"]
+    list_select_related = ["organization", "requested_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountProfile)
+class AccountProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "must_set_password", "created_by", "created_at"]
+    list_filter = ["must_set_password"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(RoleEvent)
+class RoleEventAdmin(admin.ModelAdmin):
+    """Read only: the record of who changed access, written by the account services."""
+
+    list_display = ["created_at", "kind", "actor", "user", "role", "organization"]
+    list_filter = ["kind", "role"]
+    list_select_related = ["actor", "user", "organization"]
+    search_fields = ["user__username", "actor__username", "organization__name"]
 
     def has_add_permission(self, request):
         return False

@@ -41,7 +41,9 @@ class PermissionsPolicyMiddleware:
     Django's own middleware and settings; the Content-Security-Policy from django-csp.)
     """
 
-    POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+    POLICY = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -89,6 +89,12 @@ def subtree_q(path: str, *, field: str = "path") -> Q:
     return Q(**{f"{field}__gte": path, f"{field}__lte": upper})
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The path itself and the paths of every superior, nearest first: "00010002" → ["00010002", "0001"]."""
+    step = Organization.steplen
+    return [path[:end] for end in range(len(path), 0, -step)]
+
+
 class ReportingYear(models.Model):
     """A year of the movement. Opening it records the tree as it stands; closing freezes it."""
 
@@ -105,6 +111,60 @@ class ReportingYear(models.Model):
         return str(self.year)
 
 
+class YearOpening(models.Model):
+    """A reporting year opened for an organization's subtree (or, without one, the whole tree).
+
+    Opening copies the live subtree into the year's tree, with the organization's superiors so
+    that the year's figures roll up to the root. The row is the truth of the job: the copy
+    runs in a worker (`committees.tasks.year_opening_run_task`) and the page follows its state.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang mở")
+        DONE = "done", _("Đã mở")
+        FAILED = "failed", _("Không mở được")
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="year_openings",
+        help_text=_("Để trống: toàn bộ cây tổ chức."),
+    )
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_added = models.PositiveIntegerField(_("số tổ chức được thêm"), default=0)
+    error = models.CharField(_("lỗi"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người mở"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm yêu cầu"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt mở năm công tác")
+        verbose_name_plural = _("lượt mở năm công tác")
+        ordering = ["-year", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "organization"], name="yearopening_one_per_org"),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(organization__isnull=True), name="yearopening_one_whole_tree"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.organization or _('toàn bộ cây tổ chức')}"
+
+
 class OrganizationYear(models.Model):
     """One organization in the tree of one year.
 
@@ -114,9 +174,7 @@ class OrganizationYear(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="years")
     year = models.PositiveSmallIntegerField(_("năm"))
-    parent = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    parent = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     path = models.CharField(max_length=PATH_MAX_LENGTH)
     depth = models.PositiveIntegerField()
 
@@ -261,7 +319,8 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["organization", "start_on"], name="membership_org_start")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")), name="membership_end_after_start"
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="membership_end_after_start",
             ),
         ]
 
@@ -300,9 +359,71 @@ class RoleAssignment(models.Model):
 
     def clean(self):
         if self.organization_id and self.organization.is_dissolved:
-            raise ValidationError(
-                {"organization": _("Không thể phân quyền trên tổ chức đã giải thể hoặc sáp nhập.")}
-            )
+            raise ValidationError({"organization": _("Không thể phân quyền trên tổ chức đã giải thể hoặc sáp nhập.")})
+
+
+class AccountProfile(models.Model):
+    """What the application keeps about an account beyond Django's user: who created it and
+    whether its owner must still choose a password (a new account signs in with a temporary one)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_profile")
+    must_set_password = models.BooleanField(_("phải đặt mật khẩu khi đăng nhập"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hồ sơ tài khoản")
+        verbose_name_plural = _("hồ sơ tài khoản")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RoleEvent(models.Model):
+    """One change of access, kept for good: an account created, a role granted or revoked, an
+    account deactivated or reactivated. Who did it, to whom, what, on which organization, when."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT_CREATED = "account_created", _("Tạo tài khoản")
+        GRANTED = "granted", _("Phân quyền")
+        REVOKED = "revoked", _("Thu hồi quyền")
+        DEACTIVATED = "deactivated", _("Khóa tài khoản")
+        REACTIVATED = "reactivated", _("Mở lại tài khoản")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    # PROTECT: whoever changed access stays on record; deactivate the account instead.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="role_events"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("thay đổi phân quyền")
+        verbose_name_plural = _("nhật ký phân quyền")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "created_at"], name="roleevent_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.user} ({self.created_at:%d/%m/%Y %H:%M})"
 
 
 class OrganizationEvent(models.Model):
@@ -310,6 +431,7 @@ class OrganizationEvent(models.Model):
 
     class Kind(models.TextChoices):
         CREATE = "create", _("Thành lập")
+        RENAME = "rename", _("Đổi tên")
         MOVE = "move", _("Chuyển trực thuộc")
         MERGE = "merge", _("Sáp nhập")
         DISSOLVE = "dissolve", _("Giải thể")
@@ -328,6 +450,7 @@ class OrganizationEvent(models.Model):
         related_name="+",
         verbose_name=_("trực thuộc mới / sáp nhập vào"),
     )
+    details = models.CharField(_("chi tiết"), max_length=500, blank=True, help_text=_("Ví dụ: tên cũ khi đổi tên."))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

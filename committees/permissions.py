@@ -25,15 +25,43 @@ class Perm(StrEnum):
     REOPEN = "reopen"  # reopen a closed year
     IMPORT = "import"  # upload spreadsheets of people and pledges
     AUDIT = "audit"  # read the log of who downloaded personal data
+    PLAN = "plan"  # open a reporting year, write the year's plan, register directives
+    ORGANIZE = "organize"  # create, rename, move, merge and dissolve organizations of the subtree
+    ACCOUNTS = "accounts"  # create accounts, grant and revoke roles inside the subtree
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.SECRETARY: frozenset({Perm.VIEW, Perm.ENTER, Perm.APPROVE}),
-    Role.CLERK: frozenset({Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT, Perm.AUDIT}),
+    Role.SECRETARY: frozenset({Perm.VIEW, Perm.ENTER, Perm.APPROVE, Perm.PLAN}),
+    Role.CLERK: frozenset(
+        {
+            Perm.VIEW,
+            Perm.REPORT,
+            Perm.NARRATIVE,
+            Perm.HISTORY,
+            Perm.REOPEN,
+            Perm.IMPORT,
+            Perm.AUDIT,
+            Perm.PLAN,
+            Perm.ORGANIZE,
+            Perm.ACCOUNTS,
+        }
+    ),
     Role.REVIEWER: frozenset({Perm.VIEW}),
 }
 ALL_PERMS = frozenset(Perm)
-WRITE_PERMS = frozenset({Perm.ENTER, Perm.APPROVE, Perm.REPORT, Perm.NARRATIVE, Perm.REOPEN, Perm.IMPORT})
+WRITE_PERMS = frozenset(
+    {
+        Perm.ENTER,
+        Perm.APPROVE,
+        Perm.REPORT,
+        Perm.NARRATIVE,
+        Perm.REOPEN,
+        Perm.IMPORT,
+        Perm.PLAN,
+        Perm.ORGANIZE,
+        Perm.ACCOUNTS,
+    }
+)
 # What survives on a dissolved organization: its history stays readable, its past reports producible.
 READ_ONLY_PERMS = frozenset({Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT})
 

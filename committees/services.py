@@ -5,10 +5,11 @@ a ValidationError whose message a user can read; a refused request changes nothi
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,40 +22,36 @@ from committees.models import (
     Person,
     ReportingYear,
     RoleAssignment,
+    YearOpening,
+    ancestor_paths,
     subtree_q,
 )
 from committees.signals import records_changed, tree_changed
 from committees.text import normalize_text
+from committees.year_tree import FIRST_STEP, SyncResult, increment_step, open_years, year_tree_sync
+from committees.years import ensure_year_in_range
 
+logger = logging.getLogger(__name__)
 STEP = Organization.steplen
-ALPHABET = Organization.alphabet
 
 
 # --- the tree of a year -------------------------------------------------------------------
 
 
-def _active_in_year(organization: Organization, year: int) -> bool:
-    if organization.founded_on and organization.founded_on.year > year:
-        return False
-    if organization.dissolved_on and organization.dissolved_on.year < year:
-        return False
-    return True
-
-
 @transaction.atomic
-def reporting_year_open(*, year: int) -> ReportingYear:
-    """Open a year: record the tree as it stands today as that year's tree. Idempotent."""
-    reporting_year, created = ReportingYear.objects.get_or_create(year=year)
-    if not created or OrganizationYear.objects.filter(year=year).exists():
-        return reporting_year
-    organizations = [org for org in Organization.objects.order_by("path") if _active_in_year(org, year)]
-    by_path = {org.path: org for org in organizations}
-    rows = []
-    for org in organizations:
-        parent = by_path.get(org.path[:-STEP]) if org.depth > 1 else None
-        rows.append(OrganizationYear(organization=org, year=year, parent=parent, path=org.path, depth=org.depth))
-    OrganizationYear.objects.bulk_create(rows, batch_size=2000)
-    tree_changed.send(sender=OrganizationYear, years=[year])
+def reporting_year_open(*, year: int, by=None) -> ReportingYear:
+    """Open a year for the whole tree, at once: record the live tree as that year's tree.
+
+    Idempotent. For the pages, where a clerk opens a year for its own subtree in a worker,
+    see `year_opening_request`.
+    """
+    reporting_year, _created = ReportingYear.objects.get_or_create(year=year)
+    YearOpening.objects.get_or_create(
+        year=year,
+        organization=None,
+        defaults={"state": YearOpening.State.DONE, "requested_by": by, "finished_at": timezone.now()},
+    )
+    year_tree_sync(year)
     return reporting_year
 
 
@@ -66,6 +63,71 @@ def reporting_year_close(*, year: int) -> ReportingYear:
     reporting_year.closed_at = timezone.now()
     reporting_year.save(update_fields=["is_closed", "closed_at"])
     return reporting_year
+
+
+def _covering_opening(year: int, organization: Organization) -> YearOpening | None:
+    """The opening of `year` that already covers the organization: its own, a superior's or the whole tree's."""
+    ancestors = Q(organization__isnull=True) | Q(organization__path__in=ancestor_paths(organization.path))
+    return YearOpening.objects.filter(ancestors, year=year).select_related("organization").first()
+
+
+@transaction.atomic
+def year_opening_request(*, year: int, organization: Organization, by=None) -> YearOpening:
+    """Ask for `year` to be opened for the organization's subtree; a worker copies the tree.
+
+    Refuses a year out of range, a closed year, a dissolved organization and a year already
+    open for the organization (by itself or a superior).
+    """
+    ensure_year_in_range(year)
+    organization = Organization.objects.get(pk=organization.pk)
+    _refuse_dissolved(organization, _("“%(name)s” đã giải thể: không thể mở năm công tác."))
+    if ReportingYear.objects.filter(year=year, is_closed=True).exists():
+        raise ValidationError(_("Năm %(year)s đã khóa sổ: không thể mở lại để thêm tổ chức.") % {"year": year})
+    covering = _covering_opening(year, organization)
+    if covering is not None:
+        whose = covering.organization.name if covering.organization else _("toàn bộ cây tổ chức")
+        raise ValidationError(
+            _("Năm %(year)s đã được mở cho “%(name)s” (lượt mở của %(whose)s).")
+            % {"year": year, "name": organization.name, "whose": whose}
+        )
+    ReportingYear.objects.get_or_create(year=year)
+    opening = YearOpening.objects.create(year=year, organization=organization, requested_by=by)
+    transaction.on_commit(lambda: _enqueue_opening(opening.pk))
+    return opening
+
+
+def _enqueue_opening(opening_id: int) -> None:
+    from committees.tasks import year_opening_run_task
+
+    try:
+        year_opening_run_task.delay(opening_id)
+    except Exception:  # noqa: BLE001 - the broker is down: the row stays queued, the page says so
+        logger.warning("Could not queue the opening of a year (id %s); it stays queued", opening_id)
+
+
+def year_opening_run(*, opening_id: int) -> YearOpening | None:
+    """Carry out a queued opening (the worker's side). Claims it first: a second delivery does nothing."""
+    claimed = YearOpening.objects.filter(
+        pk=opening_id, state__in=[YearOpening.State.QUEUED, YearOpening.State.FAILED]
+    ).update(state=YearOpening.State.RUNNING, started_at=timezone.now(), error="")
+    if not claimed:
+        return None
+    opening = YearOpening.objects.get(pk=opening_id)
+    try:
+        result = year_tree_sync(opening.year)
+    except Exception as error:
+        opening.state, opening.error = YearOpening.State.FAILED, str(error)[:500]
+        opening.finished_at = timezone.now()
+        opening.save(update_fields=["state", "error", "finished_at"])
+        raise
+    opening.state, opening.rows_added, opening.finished_at = YearOpening.State.DONE, result.added, timezone.now()
+    opening.save(update_fields=["state", "rows_added", "finished_at"])
+    return opening
+
+
+def year_trees_repair() -> dict[int, SyncResult]:
+    """Repair the tree of every open year from the live tree and its dated history."""
+    return {year: year_tree_sync(year) for year in open_years()}
 
 
 def _open_years_from(year: int) -> list[int]:
@@ -81,18 +143,6 @@ def _refuse_closed_year(on: datetime.date) -> None:
         )
 
 
-def increment_step(step: str) -> str:
-    digits = [ALPHABET.index(ch) for ch in step]
-    position = len(digits) - 1
-    while position >= 0:
-        digits[position] += 1
-        if digits[position] < len(ALPHABET):
-            return "".join(ALPHABET[d] for d in digits)
-        digits[position] = 0
-        position -= 1
-    raise ValidationError(_("Tổ chức này đã có quá nhiều tổ chức trực thuộc."))
-
-
 def _next_child_path(parent_row: OrganizationYear) -> str:
     last = (
         OrganizationYear.objects.filter(subtree_q(parent_row.path), year=parent_row.year, depth=parent_row.depth + 1)
@@ -101,7 +151,7 @@ def _next_child_path(parent_row: OrganizationYear) -> str:
         .first()
     )
     if last is None:
-        return parent_row.path + ALPHABET[0] * (STEP - 1) + ALPHABET[1]
+        return parent_row.path + FIRST_STEP
     return parent_row.path + increment_step(last[-STEP:])
 
 
@@ -166,6 +216,8 @@ def organization_create(
     name = normalize_text(name)
     if not name:
         raise ValidationError(_("Hãy nhập tên tổ chức."))
+    # The founding date places the unit in the trees of its years (committees.year_tree).
+    founded_on = founded_on or timezone.localdate()
     fields = {
         "name": name,
         "kind": kind,
@@ -180,13 +232,12 @@ def organization_create(
         parent = Organization.objects.get(pk=parent.pk)
         _refuse_dissolved(parent, _("“%(name)s” đã giải thể: không thể thành lập tổ chức trực thuộc."))
         organization = Organization.objects.add_child(parent, create_kwargs=fields)
-    start_year = (founded_on or timezone.localdate()).year
-    for year in _open_years_from(start_year):
+    for year in _open_years_from(founded_on.year):
         _year_add(organization, parent, year)
     OrganizationEvent.objects.create(
         kind=OrganizationEvent.Kind.CREATE,
         organization=organization,
-        effective_on=founded_on or timezone.localdate(),
+        effective_on=founded_on,
         to_organization=parent,
         by=by,
     )

@@ -30,3 +30,8 @@ from committees import views_audit  # noqa: E402
 urlpatterns += [
     path("to-chuc/<int:pk>/nhat-ky-tai-du-lieu/", views_audit.download_log, name="download_log"),
 ]
+
+# Each area of the committees app keeps its URLs in a module of its own.
+from committees import urls_accounts, urls_tree, urls_years  # noqa: E402
+
+urlpatterns += urls_years.urlpatterns + urls_tree.urlpatterns + urls_accounts.urlpatterns

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from committees import selectors, services
 from committees.forms import PersonForm, PersonSearchForm
-from committees.models import Role
+from committees.models import Organization, Role
 from committees.permissions import (
     Grant,
     Perm,
@@ -17,7 +17,7 @@ from committees.permissions import (
     get_person_for_user_or_404,
     perms_for,
 )
-from pledges.selectors import default_year
+from committees.years import default_year
 
 ACTIVE_ROLE_SESSION_KEY = "active_assignment_id"
 
@@ -39,7 +39,8 @@ def active_grant(request: HttpRequest) -> Grant | None:
 
 def landing_url(grant: Grant) -> str:
     url_name, with_year = LANDING_URL_NAMES[grant.role]
-    args = [grant.organization_id, default_year()] if with_year else [grant.organization_id]
+    organization = Organization.objects.get(pk=grant.organization_id)
+    args = [grant.organization_id, default_year(organization)] if with_year else [grant.organization_id]
     return reverse(url_name, args=args)
 
 
@@ -81,7 +82,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": selectors.organization_children_with_counts(organization=organization),
         "people": selectors.organization_people(organization=organization),
         "events": organization.events.select_related("from_parent", "to_organization")[:10],
-        "working_year": default_year(),
+        "working_year": default_year(organization),
     }
     return render(request, "committees/organization_detail.html", context)
 
@@ -160,4 +161,3 @@ def _attach_errors(form, error: ValidationError) -> None:
 
 def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
-

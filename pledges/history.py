@@ -55,5 +55,7 @@ def pledge_history(pledge, *, limit: int = HISTORY_LIMIT) -> list[dict]:
     entries = record_history(pledge, _("bản đăng ký"), limit=limit)
     items = pledge.items.model.history.filter(pledge_id=pledge.pk).select_related("history_user")
     for record in items.order_by("-history_date")[:limit]:
-        entries.append({"record": record, "what": _("việc làm theo: %(c)s") % {"c": record.content[:60]}, "changed": []})
+        entries.append(
+            {"record": record, "what": _("việc làm theo: %(c)s") % {"c": record.content[:60]}, "changed": []}
+        )
     return sorted(entries, key=lambda entry: entry["record"].history_date, reverse=True)[:limit]

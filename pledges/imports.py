@@ -32,9 +32,9 @@ from committees.models import Organization, Person
 from committees.signals import records_changed
 from committees.spreadsheets import Column, RowError, RowReader, Sheet, build_template, choice_map, read_sheet
 from committees.text import search_key
+from committees.years import YEAR_MIN, latest_openable_year
 from pledges.models import CONTENT_MAX_LENGTH, Pledge, PledgeArea, PledgeItem, PledgeState
 from pledges.services.common import (
-    YEAR_MIN,
     ensure_person_in_year,
     ensure_writable,
     pledge_deadline,
@@ -104,8 +104,8 @@ def _read_rows(sheet: Sheet, scope: OrganizationsInScope, errors: list[RowError]
         full_name = reader.text("full_name", required=True, max_length=120)
         birth_year = reader.integer("birth_year", minimum=1900, maximum=this_year)
         organization = scope.resolve(reader)
-        # The bounds of pledges.services.common.ensure_year, with a message that names them.
-        year = reader.integer("year", required=True, minimum=YEAR_MIN, maximum=this_year + 1)
+        # The bounds of committees.years, with a message that names them.
+        year = reader.integer("year", required=True, minimum=YEAR_MIN, maximum=latest_openable_year())
         content = reader.text("content", required=True, max_length=CONTENT_MAX_LENGTH, multiline=True)
         area = reader.choice("area", AREAS, default=PledgeArea.ETHICS)
         target = reader.text("target", max_length=TARGET_MAX_LENGTH)

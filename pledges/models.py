@@ -36,7 +36,14 @@ class Theme(models.Model):
             models.UniqueConstraint(fields=["year"], condition=Q(kind="yearly"), name="theme_one_per_year"),
             models.CheckConstraint(
                 condition=(Q(kind="yearly", year__isnull=False))
-                | (Q(kind="term", term_start__isnull=False, term_end__isnull=False, term_end__gte=models.F("term_start"))),
+                | (
+                    Q(
+                        kind="term",
+                        term_start__isnull=False,
+                        term_end__isnull=False,
+                        term_end__gte=models.F("term_start"),
+                    )
+                ),
                 name="theme_year_or_term",
             ),
         ]
@@ -114,10 +121,17 @@ def default_deadline(year: int) -> datetime.date:
 class Plan(models.Model):
     """An organization's plan for a year: deadline, required meetings, open or closed."""
 
-    organization = models.ForeignKey(Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="plans")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="plans"
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     directive = models.ForeignKey(
-        Directive, verbose_name=_("văn bản kế hoạch"), null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+        Directive,
+        verbose_name=_("văn bản kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     theme = models.ForeignKey(Theme, verbose_name=_("chuyên đề"), null=True, blank=True, on_delete=models.PROTECT)
     pledge_deadline = models.DateField(_("hạn nộp bản đăng ký cá nhân"))
@@ -202,7 +216,9 @@ class Pledge(models.Model):
                 fields=["person", "year"], condition=Q(kind="personal"), name="pledge_one_per_person_year"
             ),
             models.UniqueConstraint(
-                fields=["organization", "year"], condition=Q(kind="collective"), name="pledge_one_collective_per_org_year"
+                fields=["organization", "year"],
+                condition=Q(kind="collective"),
+                name="pledge_one_collective_per_org_year",
             ),
             models.CheckConstraint(
                 condition=(Q(kind="personal", person__isnull=False) & ~Q(form=""))

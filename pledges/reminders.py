@@ -23,8 +23,9 @@ from django.utils.translation import ngettext
 
 from committees.models import CELL_KINDS, Organization, Person, Role, RoleAssignment
 from committees.text import vietnamese_sort_key
+from committees.years import default_year
 from pledges.models import ReminderLog, SessionKind, StudySession
-from pledges.selectors import RosterStatus, default_year, roster
+from pledges.selectors import RosterStatus, roster
 from pledges.services.common import pledge_deadline, year_is_closed
 
 logger = logging.getLogger(__name__)

@@ -5,30 +5,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Membership, Organization, Person, ReportingYear
+from committees.models import Membership, Organization, Person
 from committees.text import vietnamese_sort_key
 from pledges.models import Pledge, PledgeItem, PledgeState
-
-
-def default_year() -> int:
-    """The working year: the latest open year not after the current one."""
-    this_year = timezone.localdate().year
-    year = (
-        ReportingYear.objects.filter(is_closed=False, year__lte=this_year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    return year or this_year
-
-
-def available_years() -> list[int]:
-    years = set(ReportingYear.objects.values_list("year", flat=True))
-    years.add(default_year())
-    return sorted(years, reverse=True)
 
 
 def members_in_year(*, organization: Organization, year: int) -> list[Person]:

@@ -106,7 +106,9 @@ def deployment_sentences(organization: Organization, year: int, figures: Figures
     sentences = []
     if chain:
         listed = "; ".join(_directive_phrase(d) for d in chain)
-        sentences.append(f"Thực hiện {listed}, {organization.name} đã ban hành văn bản lãnh đạo, chỉ đạo triển khai thực hiện phong trào thi đua “Làm theo Bác” năm {year} đến các tổ chức đảng trực thuộc.")
+        sentences.append(
+            f"Thực hiện {listed}, {organization.name} đã ban hành văn bản lãnh đạo, chỉ đạo triển khai thực hiện phong trào thi đua “Làm theo Bác” năm {year} đến các tổ chức đảng trực thuộc."
+        )
     if plan and plan.theme:
         sentences.append(f"Chuyên đề năm {year}: “{plan.theme.title}”.")
     return sentences
@@ -137,7 +139,11 @@ def study_sentences(f: Figures) -> list[str]:
     if f.cells:
         behind = f.cells_behind_meetings
         text = f"Các chi bộ đã tổ chức {fmt.number(f.thematic_meetings)} buổi sinh hoạt chuyên đề"
-        text += f"; còn {fmt.count2(behind)} chi bộ chưa tổ chức đủ số buổi theo yêu cầu." if behind else "; 100% chi bộ tổ chức đủ số buổi theo yêu cầu."
+        text += (
+            f"; còn {fmt.count2(behind)} chi bộ chưa tổ chức đủ số buổi theo yêu cầu."
+            if behind
+            else "; 100% chi bộ tổ chức đủ số buổi theo yêu cầu."
+        )
         sentences.append(text)
     if not sentences:
         sentences.append(f"Năm {f.year} chưa có số liệu học tập, sinh hoạt chuyên đề được ghi nhận.")
@@ -152,7 +158,8 @@ def pledge_sentences(f: Figures) -> list[str]:
     sentences = [
         f"Có {fmt.number(f.pledges_registered)}/{fmt.number(f.people_required)} cán bộ, đảng viên, quần chúng đăng ký kế hoạch cá nhân "
         f"học tập và làm theo Bác (đạt {fmt.percent(f.coverage) if f.coverage is not None else '–'})"
-        + (f", gồm {forms}" if forms else "") + "."
+        + (f", gồm {forms}" if forms else "")
+        + "."
     ]
     if f.pledges_registered:
         sentences.append(
@@ -193,7 +200,9 @@ def commendation_sentences(f: Figures) -> list[str]:
     collective = f.commendation_count(recipient="collective")
     person = f.commendation_count(recipient="person")
     if collective or person:
-        sentences.append(f"Có {fmt.count2(collective)} tập thể, {fmt.count2(person)} cá nhân được biểu dương, khen thưởng.")
+        sentences.append(
+            f"Có {fmt.count2(collective)} tập thể, {fmt.count2(person)} cá nhân được biểu dương, khen thưởng."
+        )
         parts = []
         for form, counts in f.commendations_by_form().items():
             label = FORM_PHRASES.get(form, form)
@@ -209,7 +218,9 @@ def commendation_sentences(f: Figures) -> list[str]:
     proposed_c = f.commendation_count(recipient="collective", status="proposed")
     proposed_p = f.commendation_count(recipient="person", status="proposed")
     if proposed_c or proposed_p:
-        sentences.append(f"Đề nghị cấp trên khen thưởng {fmt.count2(proposed_c)} tập thể, {fmt.count2(proposed_p)} cá nhân.")
+        sentences.append(
+            f"Đề nghị cấp trên khen thưởng {fmt.count2(proposed_c)} tập thể, {fmt.count2(proposed_p)} cá nhân."
+        )
     if not sentences:
         sentences.append(f"Chưa có khen thưởng được ghi nhận trong năm {f.year}.")
     return sentences
@@ -247,13 +258,20 @@ def build_document(report: Report, figures: Figures) -> ReportDocument:
         Section(
             "II. KẾT QUẢ CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO TRIỂN KHAI THỰC HIỆN PHONG TRÀO THI ĐUA",
             subsections=[
-                Section("1. Công tác triển khai học tập, quán triệt",
-                        deployment_sentences(organization, year, figures) + paragraphs(report.deployment)),
+                Section(
+                    "1. Công tác triển khai học tập, quán triệt",
+                    deployment_sentences(organization, year, figures) + paragraphs(report.deployment),
+                ),
                 Section("2. Công tác tuyên truyền", paragraphs(report.propaganda)),
-                Section("3. Công tác tổ chức, tham gia học tập chuyên đề", study_sentences(figures) + paragraphs(report.study)),
+                Section(
+                    "3. Công tác tổ chức, tham gia học tập chuyên đề",
+                    study_sentences(figures) + paragraphs(report.study),
+                ),
                 Section(
                     "4. Kết quả thi đua",
-                    pledge_sentences(figures) + exemplar_sentences(figures) + commendation_sentences(figures)
+                    pledge_sentences(figures)
+                    + exemplar_sentences(figures)
+                    + commendation_sentences(figures)
                     + paragraphs(report.emulation),
                 ),
                 Section(
@@ -273,9 +291,11 @@ def build_document(report: Report, figures: Figures) -> ReportDocument:
         profile=profile,
         superior_name=fmt.upper(superior.name) if superior else "",
         issuer_name=fmt.upper(organization.name),
-        number_line="Số " + fmt.document_number(report.number, profile.report_type_code, organization.issuer_code or "ĐU"),
-        place_date=fmt.document_date(issue_date, report.place_name or organization.place_name) if issue_date else
-        f"{report.place_name or organization.place_name}, ngày{fmt.BLANK}tháng{fmt.BLANK}năm {year + 1}",
+        number_line="Số "
+        + fmt.document_number(report.number, profile.report_type_code, organization.issuer_code or "ĐU"),
+        place_date=fmt.document_date(issue_date, report.place_name or organization.place_name)
+        if issue_date
+        else f"{report.place_name or organization.place_name}, ngày{fmt.BLANK}tháng{fmt.BLANK}năm {year + 1}",
         type_name="BÁO CÁO",
         summary=report.title_summary or default_summary(year),
         opening=paragraphs(report.opening),
@@ -295,4 +315,3 @@ def build_document(report: Report, figures: Figures) -> ReportDocument:
 
 def default_summary(year: int) -> str:
     return f"Tổng kết phong trào thi đua “Làm theo Bác” năm {year} và phương hướng nhiệm vụ năm {year + 1}"
-

@@ -61,7 +61,9 @@ def flags_for(figures: Figures) -> list[Flag]:
     if figures.people_required and (figures.coverage or 0) < 1 and today > figures.deadline:
         flags.append(Flag("danger", _("Chưa đủ bản đăng ký sau hạn")))
     if figures.cells_behind_meetings:
-        flags.append(Flag("warning", _("%(n)s chi bộ thiếu buổi sinh hoạt chuyên đề") % {"n": figures.cells_behind_meetings}))
+        flags.append(
+            Flag("warning", _("%(n)s chi bộ thiếu buổi sinh hoạt chuyên đề") % {"n": figures.cells_behind_meetings})
+        )
     if figures.cells_without_exemplar:
         flags.append(Flag("warning", _("%(n)s chi bộ chưa có mô hình") % {"n": figures.cells_without_exemplar}))
     return flags

@@ -12,20 +12,53 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = [
-            "number", "document_date", "place_name", "title_summary", "opening", "general_situation", "deployment",
-            "propaganda", "study", "emulation", "strengths", "weaknesses", "remedies", "directions", "recipients",
-            "signer_authority", "signer_title", "signer_name", "layout_profile",
+            "number",
+            "document_date",
+            "place_name",
+            "title_summary",
+            "opening",
+            "general_situation",
+            "deployment",
+            "propaganda",
+            "study",
+            "emulation",
+            "strengths",
+            "weaknesses",
+            "remedies",
+            "directions",
+            "recipients",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+            "layout_profile",
         ]
         widgets = {
             "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{name: forms.Textarea(attrs=TEXTAREA) for name in (
-                "opening", "general_situation", "deployment", "propaganda", "study", "emulation",
-                "strengths", "weaknesses", "remedies", "directions", "recipients")},
+            **{
+                name: forms.Textarea(attrs=TEXTAREA)
+                for name in (
+                    "opening",
+                    "general_situation",
+                    "deployment",
+                    "propaganda",
+                    "study",
+                    "emulation",
+                    "strengths",
+                    "weaknesses",
+                    "remedies",
+                    "directions",
+                    "recipients",
+                )
+            },
         }
         help_texts = {
-            "deployment": _("Các văn bản đã triển khai và số liệu được hệ thống tự điền; ở đây ghi thêm phần diễn giải."),
+            "deployment": _(
+                "Các văn bản đã triển khai và số liệu được hệ thống tự điền; ở đây ghi thêm phần diễn giải."
+            ),
             "study": _("Số liệu học tập, sinh hoạt chuyên đề được tự điền; ở đây ghi thêm phần diễn giải."),
-            "emulation": _("Số liệu đăng ký, việc làm theo, mô hình, khen thưởng được tự điền; ở đây ghi thêm kết quả nổi bật."),
+            "emulation": _(
+                "Số liệu đăng ký, việc làm theo, mô hình, khen thưởng được tự điền; ở đây ghi thêm kết quả nổi bật."
+            ),
             "recipients": _("Mỗi dòng một nơi nhận, ví dụ: - Ban Thường vụ Đảng ủy Khối (b/c),"),
             "number": _("Để trống nếu chưa lấy số."),
         }

@@ -28,8 +28,17 @@ logger = logging.getLogger(__name__)
 
 QUEUED_TOO_LONG = datetime.timedelta(minutes=5)
 NARRATIVE_FIELDS = (
-    "opening", "general_situation", "deployment", "propaganda", "study", "emulation",
-    "strengths", "weaknesses", "remedies", "directions", "recipients",
+    "opening",
+    "general_situation",
+    "deployment",
+    "propaganda",
+    "study",
+    "emulation",
+    "strengths",
+    "weaknesses",
+    "remedies",
+    "directions",
+    "recipients",
 )
 TEXT_FIELDS = ("title_summary", "place_name", "signer_authority", "signer_title", "signer_name")
 
@@ -117,7 +126,11 @@ def report_finalize(*, report: Report, by=None) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.is_finalized:
         raise ValidationError(_("Báo cáo đã hoàn thành trước đó."))
-    final = report.renders.filter(format=ReportRender.Format.PDF, state=ReportRender.State.READY).order_by("-finished_at").first()
+    final = (
+        report.renders.filter(format=ReportRender.Format.PDF, state=ReportRender.State.READY)
+        .order_by("-finished_at")
+        .first()
+    )
     if final is None or final.finished_at < report.updated_at:
         raise ValidationError(_("Hãy tạo bản PDF từ nội dung mới nhất rồi mới hoàn thành báo cáo."))
     report.state = Report.State.FINALIZED
@@ -179,7 +192,9 @@ def _stale_after() -> datetime.timedelta:
 def render_claim(*, render_id: int) -> bool:
     """Take the job: queued, or rendering for so long that its worker must have died."""
     now = timezone.now()
-    claimable = Q(state=ReportRender.State.QUEUED) | Q(state=ReportRender.State.RENDERING, started_at__lt=now - _stale_after())
+    claimable = Q(state=ReportRender.State.QUEUED) | Q(
+        state=ReportRender.State.RENDERING, started_at__lt=now - _stale_after()
+    )
     return bool(
         ReportRender.objects.filter(claimable, pk=render_id).update(
             state=ReportRender.State.RENDERING, started_at=now, attempts=F("attempts") + 1
@@ -228,7 +243,10 @@ def render_execute(*, render_id: int) -> None:
         _fail(render_id, " ".join(error.messages))
         return
     except SoftTimeLimitExceeded:
-        _fail(render_id, _("Quá thời gian cho phép khi tạo tệp. Hãy thử lại vào lúc ít người dùng hoặc báo quản trị hệ thống."))
+        _fail(
+            render_id,
+            _("Quá thời gian cho phép khi tạo tệp. Hãy thử lại vào lúc ít người dùng hoặc báo quản trị hệ thống."),
+        )
         return
     except Exception:
         logger.exception("Render %s failed", render_id)
@@ -243,7 +261,12 @@ def _store(render: ReportRender, content: bytes, figures: dict) -> None:
         name = storage.save(render.file.field.generate_filename(render, "render"), ContentFile(content))
     except OSError:
         logger.exception("Render %s could not be stored", render.pk)
-        _fail(render.pk, _("Không lưu được tệp lên máy chủ (thư mục lưu trữ không ghi được). Hãy báo quản trị hệ thống rồi thử lại."))
+        _fail(
+            render.pk,
+            _(
+                "Không lưu được tệp lên máy chủ (thư mục lưu trữ không ghi được). Hãy báo quản trị hệ thống rồi thử lại."
+            ),
+        )
         return
     stored = ReportRender.objects.filter(pk=render.pk, state=ReportRender.State.RENDERING).update(
         state=ReportRender.State.READY,
@@ -276,11 +299,15 @@ def renders_requeue_stuck() -> int:
 # --- batches -------------------------------------------------------------------------------
 
 
-def batch_request(*, organization: Organization, year: int, format: str = ReportRender.Format.PDF, by=None) -> RenderBatch:
+def batch_request(
+    *, organization: Organization, year: int, format: str = ReportRender.Format.PDF, by=None
+) -> RenderBatch:
     """Render the reports of every organization of the subtree in that year's tree at once."""
     root = OrganizationYear.objects.filter(organization=organization, year=year).first()
     if root is None:
-        raise ValidationError(_("%(name)s không có trong cây tổ chức năm %(year)s.") % {"name": organization.name, "year": year})
+        raise ValidationError(
+            _("%(name)s không có trong cây tổ chức năm %(year)s.") % {"name": organization.name, "year": year}
+        )
     members = Organization.objects.filter(
         pk__in=OrganizationYear.objects.filter(subtree_q(root.path), year=year).values("organization_id")
     ).order_by("path")

@@ -77,7 +77,9 @@ class Figures:
 
     def _personal(self, **match) -> int:
         """Personal pledges whose key matches: a value, or a tuple of allowed values."""
-        wanted = [(PLEDGE_KEY.index(name), value if isinstance(value, tuple) else (value,)) for name, value in match.items()]
+        wanted = [
+            (PLEDGE_KEY.index(name), value if isinstance(value, tuple) else (value,)) for name, value in match.items()
+        ]
         return sum(n for key, n in self._personal_rows if all(key[i] in allowed for i, allowed in wanted))
 
     @cached_property

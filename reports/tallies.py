@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from committees.models import Membership, Organization, OrganizationYear, subtree_q
+from committees.year_tree import open_years, year_tree_sync
 from pledges.models import Plan
 from reports.counting import DEFAULT_REQUIRED_MEETINGS, Tallies, add_cell_units, count_own, reference_date
 from reports.models import Tally, TallyMark, TallyYear
@@ -157,7 +158,9 @@ def subtree_rows(
         for row in _rows(Tally.objects.filter(organization=organization, year__in=list(years)), registrations=True)
     }
     parts = [
-        Q(year=year, depth=root.depth + 1) & subtree_q(root.path) for year, root in roots.items() if year in children_years
+        Q(year=year, depth=root.depth + 1) & subtree_q(root.path)
+        for year, root in roots.items()
+        if year in children_years
     ]
     if not parts:
         return roots, []
@@ -172,8 +175,13 @@ def subtree_rows(
 
 @transaction.atomic
 def rebuild(year: int) -> None:
-    """Count every organization of the year's tree from its records and sum up the tree."""
+    """Count every organization of the year's tree from its records and sum up the tree.
+
+    The year's tree is first brought in step with the live tree and its dated history
+    (committees.year_tree): a rebuild also repairs a tree that was left out of step.
+    """
     state = _lock_year(year)
+    year_tree_sync(year, announce=False)
     marks = _take_marks(year)
     nodes = list(
         OrganizationYear.objects.filter(year=year).values_list("organization_id", "path", "depth", "organization__kind")
@@ -203,7 +211,7 @@ def rebuild(year: int) -> None:
 
 def rebuild_all() -> list[int]:
     """Rebuild every year that has a tree (after bulk loading, e.g. demo data)."""
-    years = sorted(set(OrganizationYear.objects.values_list("year", flat=True)))
+    years = sorted(set(OrganizationYear.objects.values_list("year", flat=True)) | set(open_years()))
     for year in years:
         rebuild(year)
     return years
@@ -254,12 +262,12 @@ def _recount(year: int, organization_ids: set[int]) -> None:
         for end in range(STEP, len(path) + 1, STEP):
             ancestor = chain.get(path[:end])
             if ancestor is not None and difference:
-                totals.setdefault(ancestor.path, load_total(ancestor.total, ancestor.total_registrations)).add(difference)
+                totals.setdefault(ancestor.path, load_total(ancestor.total, ancestor.total_registrations)).add(
+                    difference
+                )
     for path, tallies in totals.items():
         store_total(chain[path], tallies)
-    Tally.objects.bulk_update(
-        list(chain.values()), ["own", "total", "total_registrations"], batch_size=BATCH_SIZE
-    )
+    Tally.objects.bulk_update(list(chain.values()), ["own", "total", "total_registrations"], batch_size=BATCH_SIZE)
 
 
 def _membership_changes(before: datetime.date | None, after: datetime.date) -> set[int]:

@@ -68,7 +68,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.report_update(report=report, data=data, expected_version=form.cleaned_data["version"], by=request.user)
+            services.report_update(
+                report=report, data=data, expected_version=form.cleaned_data["version"], by=request.user
+            )
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -112,13 +114,17 @@ def render_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def render_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One render's row; htmx polls it until the job is finished."""
-    render_job = get_in_scope_or_404(ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization")
+    render_job = get_in_scope_or_404(
+        ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization"
+    )
     return render(request, "reports/partials/render_row.html", {"render": render_job})
 
 
 @login_required
 def render_download(request: HttpRequest, pk: int) -> HttpResponse:
-    render_job = get_in_scope_or_404(ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization")
+    render_job = get_in_scope_or_404(
+        ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization"
+    )
     if render_job.state != ReportRender.State.READY or not render_job.file:
         raise Http404
     try:

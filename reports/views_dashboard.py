@@ -5,7 +5,6 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -13,16 +12,10 @@ from committees import selectors as committee_selectors
 from committees.audit import download_record
 from committees.models import DownloadLog
 from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
+from committees.years import year_choices
 from pledges.views.common import TABS, check_year
 from reports import dashboard
 from reports.statistics import organization_years_figures
-
-FIRST_YEAR = 2021
-
-
-def year_choices() -> list[int]:
-    # A fixed range: the picker costs no query.
-    return list(range(timezone.localdate().year + 1, FIRST_YEAR - 1, -1))
 
 
 def _figures(request, pk: int, year: int):
@@ -40,7 +33,7 @@ def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     context = {
         "organization": organization,
         "year": year,
-        "years": year_choices(),
+        "years": year_choices(organization, year),
         "tabs": TABS,
         "active_tab": "dashboard",
         "perms": perms_for(request.user, organization),

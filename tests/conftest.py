@@ -96,16 +96,32 @@ def build_world() -> World:
     services.reporting_year_open(year=2024)
     province = make_organization(None, name="Tỉnh ủy Thanh Hóa", kind=OrganizationKind.PROVINCIAL, issuer_code="TU")
     # The tree was recorded for 2023 and 2024 when the years opened: add the nodes to both.
-    bloc = make_organization(province, name="Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh",
-                             kind=OrganizationKind.UPPER_GRASSROOTS, issuer_code="ĐUK")
-    committee_a = make_organization(bloc, name="Đảng ủy Sở Công Thương", kind=OrganizationKind.GRASSROOTS, issuer_code="ĐU")
+    bloc = make_organization(
+        province,
+        name="Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh",
+        kind=OrganizationKind.UPPER_GRASSROOTS,
+        issuer_code="ĐUK",
+    )
+    committee_a = make_organization(
+        bloc, name="Đảng ủy Sở Công Thương", kind=OrganizationKind.GRASSROOTS, issuer_code="ĐU"
+    )
     cell_a1 = make_organization(committee_a, name="Chi bộ Văn phòng Sở")
     cell_a2 = make_organization(committee_a, name="Chi bộ Phòng Quản lý Thương mại")
-    committee_b = make_organization(bloc, name="Đảng ủy Sở Tài chính", kind=OrganizationKind.GRASSROOTS, issuer_code="ĐU")
+    committee_b = make_organization(
+        bloc, name="Đảng ủy Sở Tài chính", kind=OrganizationKind.GRASSROOTS, issuer_code="ĐU"
+    )
     cell_b1 = make_organization(committee_b, name="Chi bộ Phòng Ngân sách")
     users = {
         name: UserFactory(username=name)
-        for name in ("bloc_reviewer", "bloc_clerk", "a_clerk", "a1_secretary", "a2_secretary", "b1_secretary", "outsider")
+        for name in (
+            "bloc_reviewer",
+            "bloc_clerk",
+            "a_clerk",
+            "a1_secretary",
+            "a2_secretary",
+            "b1_secretary",
+            "outsider",
+        )
     }
     grant(users["bloc_reviewer"], bloc, Role.REVIEWER)
     grant(users["bloc_clerk"], bloc, Role.CLERK)
@@ -119,9 +135,17 @@ def build_world() -> World:
         for cell in (cell_a1, cell_a2, cell_b1)
     }
     return World(
-        province=province, bloc=bloc, committee_a=committee_a, cell_a1=cell_a1, cell_a2=cell_a2,
-        committee_b=committee_b, cell_b1=cell_b1, admin=admin,
-        people_a1=people[cell_a1], people_a2=people[cell_a2], people_b1=people[cell_b1],
+        province=province,
+        bloc=bloc,
+        committee_a=committee_a,
+        cell_a1=cell_a1,
+        cell_a2=cell_a2,
+        committee_b=committee_b,
+        cell_b1=cell_b1,
+        admin=admin,
+        people_a1=people[cell_a1],
+        people_a2=people[cell_a2],
+        people_b1=people[cell_b1],
         **users,
     )
 

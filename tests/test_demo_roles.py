@@ -49,7 +49,13 @@ def test_khoi_gets_403_on_any_write(client, demo):
     login(client, "khoi")
     assert client.get(reverse("pledges:roster", args=[cell.pk, 2024])).status_code == 200
     before = Pledge.objects.count()
-    data = {"items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-0-content": "Một", "items-0-area": "ethics", "submit": "1"}
+    data = {
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-0-content": "Một",
+        "items-0-area": "ethics",
+        "submit": "1",
+    }
     assert client.post(reverse("pledges:pledge_entry", args=[person.pk, 2024]), data).status_code == 403
     assert client.post(reverse("committees:person_create", args=[cell.pk]), {"full_name": "X"}).status_code == 403
     pledge = Pledge.objects.filter(organization=cell, year=2024, state="submitted").first()

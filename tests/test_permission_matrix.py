@@ -138,8 +138,19 @@ def url_names() -> set[str]:
 # What each role may do; kept here on purpose, so that a change to ROLE_PERMISSIONS must be
 # made twice (and in docs/permissions.md) — see test_role_permissions_are_the_documented_ones.
 EXPECTED_ROLE_PERMISSIONS = {
-    Role.SECRETARY: {Perm.VIEW, Perm.ENTER, Perm.APPROVE},
-    Role.CLERK: {Perm.VIEW, Perm.REPORT, Perm.NARRATIVE, Perm.HISTORY, Perm.REOPEN, Perm.IMPORT, Perm.AUDIT},
+    Role.SECRETARY: {Perm.VIEW, Perm.ENTER, Perm.APPROVE, Perm.PLAN},
+    Role.CLERK: {
+        Perm.VIEW,
+        Perm.REPORT,
+        Perm.NARRATIVE,
+        Perm.HISTORY,
+        Perm.REOPEN,
+        Perm.IMPORT,
+        Perm.AUDIT,
+        Perm.PLAN,
+        Perm.ORGANIZE,
+        Perm.ACCOUNTS,
+    },
     Role.REVIEWER: {Perm.VIEW},
 }
 SUPERUSER_PERMISSIONS = set(Perm)
@@ -204,25 +215,44 @@ class RoleSpec:
 
 
 ROLES = [
-    RoleSpec("a1_secretary", frozenset(EXPECTED_ROLE_PERMISSIONS[Role.SECRETARY]),
-             inside=("cell_a1",),
-             outside=("cell_a2 (sibling)", "cell_b1", "committee_a (above)", "district_cell")),
-    RoleSpec("a_secretary", frozenset(EXPECTED_ROLE_PERMISSIONS[Role.SECRETARY]),
-             inside=("committee_a", "cell_a1", "dissolved cell in A"),
-             outside=("cell_b1", "bloc (above)")),
-    RoleSpec("a_clerk", frozenset(EXPECTED_ROLE_PERMISSIONS[Role.CLERK]),
-             inside=("committee_a", "cell_a1", "dissolved cell in A"),
-             outside=("committee_b", "cell_b1", "bloc (above)", "district")),
-    RoleSpec("bloc_clerk", frozenset(EXPECTED_ROLE_PERMISSIONS[Role.CLERK]),
-             inside=("bloc", "cell_b1"),
-             outside=("district", "province (above)")),
-    RoleSpec("bloc_reviewer", frozenset(EXPECTED_ROLE_PERMISSIONS[Role.REVIEWER]),
-             inside=("bloc", "cell_a1", "dissolved cell in A"),
-             outside=("district_cell", "province (above)")),
+    RoleSpec(
+        "a1_secretary",
+        frozenset(EXPECTED_ROLE_PERMISSIONS[Role.SECRETARY]),
+        inside=("cell_a1",),
+        outside=("cell_a2 (sibling)", "cell_b1", "committee_a (above)", "district_cell"),
+    ),
+    RoleSpec(
+        "a_secretary",
+        frozenset(EXPECTED_ROLE_PERMISSIONS[Role.SECRETARY]),
+        inside=("committee_a", "cell_a1", "dissolved cell in A"),
+        outside=("cell_b1", "bloc (above)"),
+    ),
+    RoleSpec(
+        "a_clerk",
+        frozenset(EXPECTED_ROLE_PERMISSIONS[Role.CLERK]),
+        inside=("committee_a", "cell_a1", "dissolved cell in A"),
+        outside=("committee_b", "cell_b1", "bloc (above)", "district"),
+    ),
+    RoleSpec(
+        "bloc_clerk",
+        frozenset(EXPECTED_ROLE_PERMISSIONS[Role.CLERK]),
+        inside=("bloc", "cell_b1"),
+        outside=("district", "province (above)"),
+    ),
+    RoleSpec(
+        "bloc_reviewer",
+        frozenset(EXPECTED_ROLE_PERMISSIONS[Role.REVIEWER]),
+        inside=("bloc", "cell_a1", "dissolved cell in A"),
+        outside=("district_cell", "province (above)"),
+    ),
     RoleSpec("outsider", frozenset(), inside=(), outside=("cell_a1", "bloc", "district_cell"), has_grants=False),
-    RoleSpec("admin", frozenset(SUPERUSER_PERMISSIONS),
-             inside=("cell_a1", "district_cell", "province (above)", "dissolved cell in A"), outside=(),
-             has_grants=False),
+    RoleSpec(
+        "admin",
+        frozenset(SUPERUSER_PERMISSIONS),
+        inside=("cell_a1", "district_cell", "province (above)", "dissolved cell in A"),
+        outside=(),
+        has_grants=False,
+    ),
 ]
 ROLES_BY_USER = {role.user: role for role in ROLES}
 
@@ -276,7 +306,8 @@ def test_each_url_has_its_case_in_one_area_only():
         for name in cases:
             assert name not in seen, f"{name} has a case in {seen[name]} and in {area}"
             seen[name] = area
-    assert all(name.startswith("committees:") for name in AREAS["committees"])
+    for area in ("committees", "years", "tree", "accounts"):
+        assert all(name.startswith("committees:") for name in AREAS[area]), area
     assert all(name.startswith("pledges:") for name in AREAS["records"])
     assert all(name.startswith("reports:") for name in AREAS["reports"])
 
@@ -298,21 +329,30 @@ def test_role_permissions_are_the_documented_ones():
 
 
 def build_matrix(world) -> Matrix:
-    district = make_organization(world.province, name="Huyện ủy Nông Cống", kind=OrganizationKind.DISTRICT, issuer_code="HU")
+    district = make_organization(
+        world.province, name="Huyện ủy Nông Cống", kind=OrganizationKind.DISTRICT, issuer_code="HU"
+    )
     district_cell = make_organization(district, name="Chi bộ thôn Trung Chính")
     district_person = PersonFactory(organization=district_cell, full_name="Lê Văn Huyện")
     grant(UserFactory(username="district_secretary"), district_cell, Role.SECRETARY)
 
     dissolved_cell = make_organization(world.committee_a, name="Chi bộ Phòng đã giải thể")
-    dissolved_person = PersonFactory(organization=dissolved_cell, full_name="Đào Thị Cũ", joined_on=datetime.date(2016, 1, 1))
+    dissolved_person = PersonFactory(
+        organization=dissolved_cell, full_name="Đào Thị Cũ", joined_on=datetime.date(2016, 1, 1)
+    )
     services.person_update(person=dissolved_person, left_on=datetime.date(2024, 1, 31))
     services.organization_dissolve(organization=dissolved_cell, on=datetime.date(2024, 2, 1))
 
     a_secretary = UserFactory(username="a_secretary")
     grant(a_secretary, world.committee_a, Role.SECRETARY)
     return Matrix(
-        world=world, district=district, district_cell=district_cell, district_person=district_person,
-        dissolved_cell=dissolved_cell, dissolved_person=dissolved_person, a_secretary=a_secretary,
+        world=world,
+        district=district,
+        district_cell=district_cell,
+        district_person=district_person,
+        dissolved_cell=dissolved_cell,
+        dissolved_person=dissolved_person,
+        a_secretary=a_secretary,
     )
 
 
@@ -605,7 +645,11 @@ def test_auth_password_change(client, world):
     assert client.get(reverse("password_change")).status_code == 200
     response = client.post(
         reverse("password_change"),
-        {"old_password": "matkhau-thu-nghiem", "new_password1": "Lam-theo-Bac-2024!", "new_password2": "Lam-theo-Bac-2024!"},
+        {
+            "old_password": "matkhau-thu-nghiem",
+            "new_password1": "Lam-theo-Bac-2024!",
+            "new_password2": "Lam-theo-Bac-2024!",
+        },
     )
     assert response.status_code == 302
     assert response.url == reverse("password_change_done")

@@ -152,9 +152,7 @@ def test_api_cases_fit_their_actions():
             continue  # reported by test_every_api_endpoint_has_a_case
         label = f"{endpoint.name} {endpoint.method}"
         assert (case.listed is not None) == (endpoint.action == "list"), f"{label}: a list needs `listed`, only a list"
-        assert (case.owner is not None) == endpoint.creates, (
-            f"{label}: a create needs `owner`, only a create"
-        )
+        assert (case.owner is not None) == endpoint.creates, f"{label}: a create needs `owner`, only a create"
         assert case.perm is not None or case.anonymous or endpoint.action is None, f"{label}: a resource needs `perm`"
 
 

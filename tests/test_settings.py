@@ -194,9 +194,7 @@ def test_start_up_with_an_unreadable_debug_fails_naming_it():
 
 
 def test_start_up_with_an_unsupported_database_fails_naming_it():
-    result = run(
-        SETUP, clean_env(DEBUG="0", TESTING="0", SECRET_KEY=random_secret_key(), DATABASE_URL="mysql://db/x")
-    )
+    result = run(SETUP, clean_env(DEBUG="0", TESTING="0", SECRET_KEY=random_secret_key(), DATABASE_URL="mysql://db/x"))
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
 

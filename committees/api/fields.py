@@ -4,6 +4,7 @@ Validators such as max_length take their message when the field is built, so the
 class defaults here rather than patched afterwards.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -11,10 +12,10 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from committees.models import Organization
 from committees.permissions import scope_filter, scope_for
+from committees.years import YEAR_MIN, ensure_year_in_range
 
 # Ids are 64-bit; a bigger number is refused as a wrong value rather than sent to the database.
 MAX_ID = 2**63 - 1
-YEAR_MIN, YEAR_MAX = 2000, 2100
 LIST_MAX = 500
 
 BASE_MESSAGES = {
@@ -126,8 +127,21 @@ def id_list_field(**kwargs) -> ListField:
     return ListField(child=id_field(), max_length=LIST_MAX, **kwargs)
 
 
+def _year_in_range(value: int) -> None:
+    # Checked when the request arrives, not when the module loads: "next year" moves on.
+    # The lower bound is the field's own min_value (it also travels into the schema).
+    if value < YEAR_MIN:
+        return
+    try:
+        ensure_year_in_range(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from error
+
+
 def year_field(**kwargs) -> IntegerField:
-    return IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+    """A year the application accepts (committees.years); whether it is open for the
+    organization is the service's rule, answered with its message."""
+    return IntegerField(min_value=YEAR_MIN, validators=[_year_in_range], **kwargs)
 
 
 def count_field(maximum: int, **kwargs) -> IntegerField:

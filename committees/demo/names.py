@@ -2,14 +2,82 @@
 
 import random
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-          "Hồ", "Ngô", "Dương", "Lý", "Trịnh", "Mai", "Lương", "Đinh"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Trịnh",
+    "Mai",
+    "Lương",
+    "Đinh",
+]
 MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Công", "Đình", "Thanh", "Ngọc", "Mạnh", "Tiến"]
 MIDDLE_FEMALE = ["Thị", "Thu", "Thanh", "Ngọc", "Minh", "Hồng", "Phương", "Thúy", "Lan", "Diệu"]
-GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Giang", "Hải", "Hòa", "Hoà", "Hùng", "Huy", "Khánh",
-              "Long", "Nam", "Phong", "Quân", "Sơn", "Tâm", "Thắng", "Tuấn", "Việt", "Vinh", "Ân", "Đông"]
-GIVEN_FEMALE = ["Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Lan", "Linh",
-                "Mai", "Nga", "Ngân", "Nhung", "Oanh", "Phương", "Thảo", "Trang", "Tú", "Uyên", "Yến", "Ước"]
+GIVEN_MALE = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Giang",
+    "Hải",
+    "Hòa",
+    "Hoà",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Ân",
+    "Đông",
+]
+GIVEN_FEMALE = [
+    "Anh",
+    "Ánh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hằng",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Tú",
+    "Uyên",
+    "Yến",
+    "Ước",
+]
 
 
 def person_name(rng: random.Random) -> tuple[str, str]:

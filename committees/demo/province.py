@@ -41,17 +41,55 @@ CELLS_OF_LARGE_COMMITTEE = 25
 LARGE_COMMITTEE_NAME = "Đảng ủy Sở Y tế"
 
 AGENCIES = [
-    "Sở Y tế", "Sở Nông nghiệp và Phát triển nông thôn", "Sở Xây dựng", "Sở Giao thông Vận tải", "Sở Tư pháp",
-    "Sở Nội vụ", "Sở Tài nguyên và Môi trường", "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư",
-    "Bảo hiểm xã hội tỉnh", "Kho bạc Nhà nước tỉnh", "Cục Thuế tỉnh", "Ngân hàng Nhà nước Chi nhánh tỉnh",
-    "Trường Đại học Hồng Đức", "Bệnh viện Đa khoa tỉnh", "Công ty cổ phần Cảng Nghi Sơn", "Đài Phát thanh và Truyền hình tỉnh",
+    "Sở Y tế",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Xây dựng",
+    "Sở Giao thông Vận tải",
+    "Sở Tư pháp",
+    "Sở Nội vụ",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Thông tin và Truyền thông",
+    "Sở Kế hoạch và Đầu tư",
+    "Bảo hiểm xã hội tỉnh",
+    "Kho bạc Nhà nước tỉnh",
+    "Cục Thuế tỉnh",
+    "Ngân hàng Nhà nước Chi nhánh tỉnh",
+    "Trường Đại học Hồng Đức",
+    "Bệnh viện Đa khoa tỉnh",
+    "Công ty cổ phần Cảng Nghi Sơn",
+    "Đài Phát thanh và Truyền hình tỉnh",
 ]
-UNITS = ["Văn phòng", "Phòng Tổ chức - Hành chính", "Phòng Kế hoạch - Tài chính", "Phòng Nghiệp vụ 1",
-         "Phòng Nghiệp vụ 2", "Phòng Thanh tra", "Phòng Pháp chế", "Trung tâm Dịch vụ", "Phòng Kỹ thuật",
-         "Phòng Kinh doanh", "Phòng Quản lý chất lượng", "Phòng Hợp tác"]
-POSITIONS = ["Chuyên viên", "Chuyên viên chính", "Trưởng phòng", "Phó Trưởng phòng", "Kế toán", "Nhân viên",
-             "Cán sự", "Kỹ sư", "Thanh tra viên", "Chuyên viên", "Chuyên viên", "Nhân viên"]
+UNITS = [
+    "Văn phòng",
+    "Phòng Tổ chức - Hành chính",
+    "Phòng Kế hoạch - Tài chính",
+    "Phòng Nghiệp vụ 1",
+    "Phòng Nghiệp vụ 2",
+    "Phòng Thanh tra",
+    "Phòng Pháp chế",
+    "Trung tâm Dịch vụ",
+    "Phòng Kỹ thuật",
+    "Phòng Kinh doanh",
+    "Phòng Quản lý chất lượng",
+    "Phòng Hợp tác",
+]
+POSITIONS = [
+    "Chuyên viên",
+    "Chuyên viên chính",
+    "Trưởng phòng",
+    "Phó Trưởng phòng",
+    "Kế toán",
+    "Nhân viên",
+    "Cán sự",
+    "Kỹ sư",
+    "Thanh tra viên",
+    "Chuyên viên",
+    "Chuyên viên",
+    "Nhân viên",
+]
 
 
 @dataclass
@@ -92,12 +130,27 @@ def _named_tree() -> Node:
     )
     bloc_children = [
         trade,
-        Node("Đảng ủy Sở Tài chính", OrganizationKind.GRASSROOTS, "ĐU", "ĐU Sở Tài chính",
-             children=[_cell(f"Chi bộ {unit} Sở Tài chính") for unit in UNITS[:3]]),
-        Node("Đảng ủy Sở Giáo dục và Đào tạo", OrganizationKind.GRASSROOTS, "ĐU", "ĐU Sở GD&ĐT",
-             children=[_cell(f"Chi bộ {unit} Sở Giáo dục và Đào tạo") for unit in UNITS[:3]]),
-        Node("Đảng bộ Công ty Điện lực Thanh Hóa", OrganizationKind.GRASSROOTS, "ĐU", "ĐB Điện lực",
-             children=[_cell(f"Chi bộ Điện lực khu vực {i}") for i in range(1, 4)]),
+        Node(
+            "Đảng ủy Sở Tài chính",
+            OrganizationKind.GRASSROOTS,
+            "ĐU",
+            "ĐU Sở Tài chính",
+            children=[_cell(f"Chi bộ {unit} Sở Tài chính") for unit in UNITS[:3]],
+        ),
+        Node(
+            "Đảng ủy Sở Giáo dục và Đào tạo",
+            OrganizationKind.GRASSROOTS,
+            "ĐU",
+            "ĐU Sở GD&ĐT",
+            children=[_cell(f"Chi bộ {unit} Sở Giáo dục và Đào tạo") for unit in UNITS[:3]],
+        ),
+        Node(
+            "Đảng bộ Công ty Điện lực Thanh Hóa",
+            OrganizationKind.GRASSROOTS,
+            "ĐU",
+            "ĐB Điện lực",
+            children=[_cell(f"Chi bộ Điện lực khu vực {i}") for i in range(1, 4)],
+        ),
         _cell("Chi bộ Ban Dân tộc tỉnh", OrganizationKind.GRASSROOTS_CELL),
     ]
     district = Node(
@@ -105,8 +158,12 @@ def _named_tree() -> Node:
         OrganizationKind.DISTRICT,
         "HU",
         children=[
-            Node(f"Đảng ủy xã {commune}", OrganizationKind.GRASSROOTS, "ĐU",
-                 children=[_cell(f"Chi bộ thôn {i} xã {commune}") for i in range(1, 4)])
+            Node(
+                f"Đảng ủy xã {commune}",
+                OrganizationKind.GRASSROOTS,
+                "ĐU",
+                children=[_cell(f"Chi bộ thôn {i} xã {commune}") for i in range(1, 4)],
+            )
             for commune in ("Trung Chính", "Tế Lợi")
         ],
     )
@@ -131,8 +188,12 @@ def _grow(root: Node, members: int) -> None:
         suffix = f" (đơn vị {index // len(AGENCIES) + 1})" if index >= len(AGENCIES) else ""
         size = min(CELLS_OF_LARGE_COMMITTEE if index == 0 else CELLS_PER_GENERATED_COMMITTEE, missing)
         bloc.children.append(
-            Node(f"Đảng ủy {agency}{suffix}", OrganizationKind.GRASSROOTS, "ĐU",
-                 children=[_cell(f"Chi bộ {UNITS[i % len(UNITS)]} {agency}{suffix}") for i in range(size)])
+            Node(
+                f"Đảng ủy {agency}{suffix}",
+                OrganizationKind.GRASSROOTS,
+                "ĐU",
+                children=[_cell(f"Chi bộ {UNITS[i % len(UNITS)]} {agency}{suffix}") for i in range(size)],
+            )
         )
         missing -= size
         index += 1

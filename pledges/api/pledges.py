@@ -158,7 +158,9 @@ class PledgeFilter(OrganizationYearFilter):
         request=CollectiveCreateSerializer,
         responses={201: PledgeSerializer},
     ),
-    assess=extend_schema(summary="Tự đánh giá kết quả từng việc", request=SelfAssessSerializer, responses=PledgeSerializer),
+    assess=extend_schema(
+        summary="Tự đánh giá kết quả từng việc", request=SelfAssessSerializer, responses=PledgeSerializer
+    ),
     evaluate=extend_schema(summary="Xếp loại cuối năm", request=EvaluateSerializer, responses=PledgeSerializer),
 )
 @extend_schema(tags=["Bản đăng ký"])
@@ -272,7 +274,8 @@ class PledgeViewSet(DownloadLoggedList, mixins.ListModelMixin, mixins.RetrieveMo
         pledge = self._writable(Perm.ENTER)
         data = self.validated(SelfAssessSerializer)
         assessments = [
-            services.AssessmentInput(item_id=row["item"], result=row["result"], note=row["note"]) for row in data["assessments"]
+            services.AssessmentInput(item_id=row["item"], result=row["result"], note=row["note"])
+            for row in data["assessments"]
         ]
         with service_errors():
             services.pledge_self_assess(pledge=pledge, assessments=assessments, by=request.user)

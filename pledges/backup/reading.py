@@ -5,6 +5,7 @@ from typing import TextIO
 
 from django.utils.translation import gettext as _
 
+from committees.years import year_in_range
 from pledges.backup.format import (
     FORMAT,
     FORMAT_VERSION,
@@ -17,7 +18,6 @@ from pledges.backup.format import (
 )
 
 MAX_MESSAGES = 20
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 class Table:
@@ -66,7 +66,7 @@ def read_header(document) -> tuple[int, int]:
     organization, year = document.get("organization"), document.get("year")
     if not isinstance(organization, int) or isinstance(organization, bool):
         raise BackupRejected([_("Tệp thiếu mã tổ chức gốc (“organization”).")])
-    if not isinstance(year, int) or isinstance(year, bool) or not YEAR_MIN <= year <= YEAR_MAX:
+    if not isinstance(year, int) or isinstance(year, bool) or not year_in_range(year):
         raise BackupRejected([_("Năm của tệp (“year”) không hợp lệ.")])
     if not isinstance(document.get("sections"), dict):
         raise BackupRejected([_("Tệp thiếu phần dữ liệu (“sections”).")])

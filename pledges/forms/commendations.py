@@ -96,7 +96,7 @@ class CommendationEntryForm(NormalizedFormMixin, forms.Form):
         superiors.error_messages["invalid_choice"] = _("Chỉ đề nghị lên tổ chức cấp trên của %(name)s.") % {
             "name": organization.name
         }
-        self.fields["year"].choices = year_choices(commendation.year if commendation else None)
+        self.fields["year"].choices = year_choices(organization, commendation.year if commendation else None)
         self.fields["year"].error_messages["invalid_choice"] = _("Năm đã chọn không hợp lệ.")
         for name in ("form", "occasion", "status"):
             self.fields[name].error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ.")

@@ -6,10 +6,10 @@ from itertools import groupby
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from committees import years
 from committees.forms import NormalizedFormMixin
 from committees.models import Organization, Person, subtree_q
 from committees.text import vietnamese_sort_key
-from pledges import selectors
 from pledges.models import Exemplar
 
 PEOPLE_LIMIT = 500
@@ -43,11 +43,9 @@ def people_choices(organization: Organization, people: list[Person]) -> list:
     ]
 
 
-def year_choices(current: int | None = None) -> list[tuple[int, int]]:
-    years = set(selectors.available_years())
-    if current:
-        years.add(current)
-    return [(year, year) for year in sorted(years, reverse=True)]
+def year_choices(organization: Organization, current: int | None = None) -> list[tuple[int, int]]:
+    """The years open for the organization (committees.years), and the record's own year."""
+    return [(year, year) for year in years.year_choices(organization, current)]
 
 
 def set_people_field(field: forms.ModelChoiceField, organization: Organization, people: list[Person]) -> None:
@@ -94,7 +92,7 @@ class ExemplarForm(NormalizedFormMixin, forms.Form):
         set_people_field(field, organization, people)
         if not organization.is_cell:
             field.help_text = _("Giữ phím Ctrl (hoặc chạm giữ trên điện thoại) để chọn nhiều người.")
-        self.fields["year"].choices = year_choices(exemplar.year if exemplar is not None else None)
+        self.fields["year"].choices = year_choices(organization, exemplar.year if exemplar is not None else None)
         self.fields["year"].error_messages["invalid_choice"] = _("Năm đã chọn không hợp lệ.")
         self.fields["status"].error_messages["invalid_choice"] = _("Trạng thái không hợp lệ.")
 

@@ -57,9 +57,7 @@ ItemFormSet = forms.formset_factory(
 
 def item_formset(data=None, *, items=None, add_rows: int = 0) -> BaseItemFormSet:
     """The item rows: the saved ones, then blank rows to type into."""
-    initial = [
-        {"content": i.content, "area": i.area, "target": i.target, "due_on": i.due_on} for i in (items or [])
-    ]
+    initial = [{"content": i.content, "area": i.area, "target": i.target, "due_on": i.due_on} for i in (items or [])]
     formset = ItemFormSet(data, initial=initial, prefix="items")
     formset.extra = max(BLANK_ROWS - len(initial), 1) + add_rows
     return formset
@@ -71,7 +69,10 @@ class PledgeMetaForm(forms.Form):
 
 class ReviewForm(NormalizedFormMixin, forms.Form):
     comment = forms.CharField(
-        label=_("Ý kiến của chi bộ"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ý kiến của chi bộ"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -4,30 +4,29 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Organization, Person
+from committees.models import Organization, Person, ancestor_paths
 from committees.signals import records_changed
+from committees.years import closed_years, ensure_open_for
 from pledges.models import Commendation, Exemplar, Plan, Pledge, StudySession
-
-YEAR_MIN = 2000
 
 
 def plan_for(*, organization: Organization, year: int) -> Plan | None:
     """The plan governing `organization` in `year`: its own, or the nearest superior's."""
-    ancestor_paths = [organization.path[:end] for end in range(len(organization.path), 0, -Organization.steplen)]
+    paths = ancestor_paths(organization.path)
     plans = {
         p.organization.path: p
-        for p in Plan.objects.filter(year=year, organization__path__in=ancestor_paths).select_related("organization")
+        for p in Plan.objects.filter(year=year, organization__path__in=paths).select_related("organization")
     }
-    return next((plans[path] for path in ancestor_paths if path in plans), None)
+    return next((plans[path] for path in paths if path in plans), None)
 
 
 def year_is_closed(*, organization: Organization, year: int) -> bool:
     """A year is closed for an organization when it or any superior closed it."""
-    ancestor_paths = [organization.path[:end] for end in range(len(organization.path), 0, -Organization.steplen)]
-    return Plan.objects.filter(year=year, organization__path__in=ancestor_paths, is_closed=True).exists()
+    return Plan.objects.filter(
+        year=year, organization__path__in=ancestor_paths(organization.path), is_closed=True
+    ).exists()
 
 
 def pledge_deadline(*, organization: Organization, year: int) -> datetime.date:
@@ -36,22 +35,18 @@ def pledge_deadline(*, organization: Organization, year: int) -> datetime.date:
 
 
 def ensure_writable(*, organization: Organization, year: int) -> None:
-    """Refuse any change to records of a closed year or of a dissolved organization."""
+    """Refuse any change to records of a dissolved organization, of a year not open for it,
+    or of a closed year."""
     if organization.is_dissolved:
         raise ValidationError(
             _("“%(name)s” đã giải thể: không thể ghi thêm hoặc sửa hồ sơ.") % {"name": organization.name}
         )
-    if year_is_closed(organization=organization, year=year):
+    ensure_open_for(organization=organization, year=year)
+    if year in closed_years() or year_is_closed(organization=organization, year=year):
         raise ValidationError(
             _("Năm %(year)s đã khóa sổ: hồ sơ chỉ còn xem được. Văn phòng cấp ủy có thể mở lại nếu cần.")
             % {"year": year}
         )
-
-
-def ensure_year(year: int) -> None:
-    this_year = timezone.localdate().year
-    if not YEAR_MIN <= year <= this_year + 1:
-        raise ValidationError(_("Năm %(year)s không hợp lệ.") % {"year": year})
 
 
 def ensure_person_in_year(*, person: Person, year: int) -> None:

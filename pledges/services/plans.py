@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from committees.models import Organization
 from committees.text import normalize_text
+from committees.years import closed_years, ensure_open_for, ensure_year_in_range
 from pledges.models import Directive, DocumentType, Plan, Theme, default_deadline
-from pledges.services.common import ensure_year, year_is_closed
+from pledges.services.common import year_is_closed
 
 # "52-KH/TU", tolerating spaces around the separators as typed in the seeds ("58 - KH/HU").
 _SYMBOL = re.compile(r"^(?P<number>\d{1,5})\s*-\s*(?P<type>[^\W\d_]+)\s*/\s*(?P<issuer>[^\W_][\w\-]*)$")
@@ -100,14 +101,15 @@ def plan_save(
     required_thematic_meetings: int = 2,
     by=None,
 ) -> Plan:
-    ensure_year(year)
+    ensure_year_in_range(year)
     if organization.is_dissolved:
         raise ValidationError(_("“%(name)s” đã giải thể.") % {"name": organization.name})
+    ensure_open_for(organization=organization, year=year)
     plan = Plan.objects.filter(organization=organization, year=year).first() or Plan(
         organization=organization, year=year
     )
     # Closed by the organization itself or by a superior: the whole subtree is read-only.
-    if plan.is_closed or year_is_closed(organization=organization, year=year):
+    if plan.is_closed or year in closed_years() or year_is_closed(organization=organization, year=year):
         raise ValidationError(_("Năm %(year)s đã khóa sổ: không sửa được kế hoạch.") % {"year": year})
     deadline = pledge_deadline or default_deadline(year)
     if deadline.year != year:

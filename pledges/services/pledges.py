@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Organization, Person
 from committees.text import normalize_multiline, normalize_text
+from committees.years import ensure_year_in_range
 from pledges.models import (
     CONTENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -21,7 +22,7 @@ from pledges.models import (
     PledgeItem,
     PledgeState,
 )
-from pledges.services.common import ensure_person_in_year, ensure_writable, ensure_year, pledge_deadline
+from pledges.services.common import ensure_person_in_year, ensure_writable, pledge_deadline
 
 EDITABLE_STATES = (PledgeState.DRAFT, PledgeState.RETURNED)
 ASSESSABLE_STATES = (PledgeState.ACCEPTED, PledgeState.EVALUATED)
@@ -66,7 +67,9 @@ def _replace_items(pledge: Pledge, items: list[ItemInput]) -> None:
     pledge.items.all().delete()
     PledgeItem.objects.bulk_create(
         [
-            PledgeItem(pledge=pledge, position=position, content=i.content, area=i.area, target=i.target, due_on=i.due_on)
+            PledgeItem(
+                pledge=pledge, position=position, content=i.content, area=i.area, target=i.target, due_on=i.due_on
+            )
             for position, i in enumerate(items, start=1)
         ]
     )
@@ -90,19 +93,15 @@ def _require_items(items: list[ItemInput]) -> None:
 
 
 @transaction.atomic
-def pledge_create(
-    *, person: Person, year: int, items: list[ItemInput], by=None, submit: bool = False
-) -> Pledge:
+def pledge_create(*, person: Person, year: int, items: list[ItemInput], by=None, submit: bool = False) -> Pledge:
     """Start a personal pledge for `person` in `year`, as a draft or submitted at once."""
-    ensure_year(year)
+    ensure_year_in_range(year)
     ensure_person_in_year(person=person, year=year)
     ensure_writable(organization=person.organization, year=year)
     _require_items(items)
     items = _clean_items(items, year)
     if Pledge.objects.filter(person=person, year=year, kind=Pledge.Kind.PERSONAL).exists():
-        raise ValidationError(
-            _("%(name)s đã có bản đăng ký năm %(year)s.") % {"name": person.full_name, "year": year}
-        )
+        raise ValidationError(_("%(name)s đã có bản đăng ký năm %(year)s.") % {"name": person.full_name, "year": year})
     try:
         with transaction.atomic():
             pledge = Pledge.objects.create(
@@ -126,7 +125,7 @@ def pledge_create(
 @transaction.atomic
 def collective_pledge_create(*, organization: Organization, year: int, items: list[ItemInput], by=None) -> Pledge:
     """The committee's collective pledge (việc làm theo của tập thể cấp ủy)."""
-    ensure_year(year)
+    ensure_year_in_range(year)
     ensure_writable(organization=organization, year=year)
     _require_items(items)
     items = _clean_items(items, year)
@@ -263,7 +262,9 @@ def pledge_evaluate(*, pledge: Pledge, evaluation: str, comment: str = "", by=No
     pledge.evaluation_comment = comment
     pledge.evaluated_by = by
     pledge.evaluated_at = timezone.now()
-    pledge.save(update_fields=["state", "evaluation", "evaluation_comment", "evaluated_by", "evaluated_at", "updated_at"])
+    pledge.save(
+        update_fields=["state", "evaluation", "evaluation_comment", "evaluated_by", "evaluated_at", "updated_at"]
+    )
     return pledge
 
 
@@ -277,9 +278,7 @@ class EvaluationInput:
 @transaction.atomic
 def cell_evaluate(*, organization: Organization, year: int, evaluations: list[EvaluationInput], by=None) -> int:
     """Evaluate many pledges of one cell at once; all or nothing. Returns how many changed."""
-    pledges = {
-        p.pk: p for p in Pledge.objects.filter(organization=organization, year=year, kind=Pledge.Kind.PERSONAL)
-    }
+    pledges = {p.pk: p for p in Pledge.objects.filter(organization=organization, year=year, kind=Pledge.Kind.PERSONAL)}
     count = 0
     for entry in evaluations:
         if not entry.evaluation:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Membership, Organization, Person
 from committees.text import normalize_multiline, normalize_text
+from committees.years import ensure_year_in_range
 from pledges.models import (
     DEFAULT_AUTHORITY,
     Commendation,
@@ -20,7 +21,7 @@ from pledges.models import (
     StudySession,
     Theme,
 )
-from pledges.services.common import ensure_person_in_year, ensure_writable, ensure_year
+from pledges.services.common import ensure_person_in_year, ensure_writable
 
 # --- study sessions ---------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ def _check_session(
 ) -> list[Person]:
     if data.held_on > timezone.localdate():
         raise ValidationError({"held_on": _("Ngày tổ chức không thể ở tương lai.")})
-    ensure_year(data.held_on.year)
+    ensure_year_in_range(data.held_on.year)
     ensure_writable(organization=organization, year=data.held_on.year)
     if data.kind not in SessionKind.values:
         raise ValidationError({"kind": _("Hình thức không hợp lệ.")})
@@ -120,7 +121,7 @@ def exemplar_save(
     exemplar: Exemplar | None = None,
     by=None,
 ) -> Exemplar:
-    ensure_year(year)
+    ensure_year_in_range(year)
     ensure_writable(organization=organization, year=year)
     if exemplar is not None and exemplar.year != year:
         ensure_writable(organization=organization, year=exemplar.year)
@@ -159,12 +160,14 @@ class CommendationInput:
 
 
 def _check_commendation(organization: Organization, data: CommendationInput) -> None:
-    ensure_year(data.year)
+    ensure_year_in_range(data.year)
     ensure_writable(organization=organization, year=data.year)
     if (data.recipient_person is None) == (data.recipient_organization is None):
         raise ValidationError(_("Hãy chọn đúng một đối tượng được khen: một cá nhân hoặc một tập thể."))
     if data.recipient_person is not None and not data.recipient_person.organization.path.startswith(organization.path):
-        raise ValidationError({"recipient_person": _("Cá nhân được khen phải thuộc %(name)s.") % {"name": organization.name}})
+        raise ValidationError(
+            {"recipient_person": _("Cá nhân được khen phải thuộc %(name)s.") % {"name": organization.name}}
+        )
     if data.recipient_organization is not None and not data.recipient_organization.path.startswith(organization.path):
         raise ValidationError(
             {"recipient_organization": _("Tập thể được khen phải thuộc %(name)s.") % {"name": organization.name}}

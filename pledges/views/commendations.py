@@ -19,8 +19,14 @@ from pledges.history import record_history
 from pledges.models import Commendation, CommendationForm
 from pledges.services import records as services
 from pledges.services.common import year_is_closed
-from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
-from pledges.views.exemplars import year_from_query
+from pledges.views.common import (
+    attach_errors,
+    check_year,
+    follow_year_picker,
+    org_for,
+    org_year_context,
+    year_from_query,
+)
 
 PAGE_SIZE = 100
 STATUS_BADGES = {
@@ -133,7 +139,7 @@ def _save(request, form, organization, commendation=None) -> Commendation | None
 @login_required
 def commendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     organization = org_for(request, pk, Perm.ENTER)
-    year = year_from_query(request)
+    year = year_from_query(request, organization)
     form = CommendationEntryForm(request.POST or None, organization=organization, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         commendation = _save(request, form, organization)

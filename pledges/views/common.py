@@ -11,10 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from committees import selectors as committee_selectors
 from committees.models import Organization
 from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
-from pledges import selectors
+from committees.years import default_year, year_in_range, years_of
 from pledges.services.common import plan_for, year_is_closed
-
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,18 @@ TABS = [
 
 
 def check_year(year: int) -> int:
-    if not YEAR_MIN <= year <= YEAR_MAX:
+    """A year in a URL: outside the years the application accepts, the page does not exist."""
+    if not year_in_range(year):
         raise Http404
     return year
+
+
+def year_from_query(request: HttpRequest, organization: Organization) -> int:
+    """The year a "Thêm …" link came from (?nam=), if open for the organization; else its default year."""
+    picked = request.GET.get("nam", "")
+    if picked.isdigit() and int(picked) in years_of(organization):
+        return int(picked)
+    return default_year(organization)
 
 
 def org_for(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW) -> Organization:
@@ -48,15 +55,19 @@ def org_for(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW) -> Organizati
 
 def org_year_context(request: HttpRequest, organization: Organization, year: int, *, tab: str) -> dict:
     """Context for a page about one organization in one year (a few queries, fixed)."""
+    open_years = years_of(organization)
+    year_open = year in open_years
     closed = year_is_closed(organization=organization, year=year)
     perms = perms_for(request.user, organization)
     return {
         "organization": organization,
         "year": year,
-        "years": selectors.available_years(),
+        "years": sorted({*open_years, year}, reverse=True),
+        "year_open": year_open,
+        "can_open_year": Perm.PLAN in perms and not year_open,
         "perms": perms,
-        "can_enter": Perm.ENTER in perms and not closed,
-        "can_approve": Perm.APPROVE in perms and not closed,
+        "can_enter": Perm.ENTER in perms and year_open and not closed,
+        "can_approve": Perm.APPROVE in perms and year_open and not closed,
         "can_see_history": Perm.HISTORY in perms,
         "year_closed": closed,
         "plan": plan_for(organization=organization, year=year),

@@ -12,13 +12,19 @@ from django.utils.translation import gettext as _
 from committees import selectors as committee_selectors
 from committees.models import Person, subtree_q
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
-from pledges import selectors
 from pledges.forms.exemplars import ExemplarForm
 from pledges.history import record_history
 from pledges.models import Exemplar
 from pledges.services import records as services
 from pledges.services.common import year_is_closed
-from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
+from pledges.views.common import (
+    attach_errors,
+    check_year,
+    follow_year_picker,
+    org_for,
+    org_year_context,
+    year_from_query,
+)
 
 PAGE_SIZE = 100
 STATUS_BADGES = {
@@ -26,14 +32,6 @@ STATUS_BADGES = {
     Exemplar.Status.IMPLEMENTED: "info",
     Exemplar.Status.REPLICATED: "success",
 }
-
-
-def year_from_query(request: HttpRequest) -> int:
-    """The year a "Thêm" link came from (?nam=), else the working year."""
-    picked = request.GET.get("nam", "")
-    if picked.isdigit() and int(picked) in selectors.available_years():
-        return int(picked)
-    return selectors.default_year()
 
 
 # --- list ----------------------------------------------------------------------------------
@@ -105,7 +103,7 @@ def _save(request, form, organization, exemplar=None) -> Exemplar | None:
 @login_required
 def exemplar_create(request: HttpRequest, pk: int) -> HttpResponse:
     organization = org_for(request, pk, Perm.ENTER)
-    year = year_from_query(request)
+    year = year_from_query(request, organization)
     form = ExemplarForm(request.POST or None, organization=organization, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         exemplar = _save(request, form, organization)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from committees import selectors as committee_selectors
 from committees.permissions import Perm
 from committees.text import normalize_text
+from committees.years import year_in_range
 from pledges.forms.plans import DirectiveForm, PlanForm, ReopenForm
 from pledges.history import record_history
 from pledges.models import Plan, default_deadline
@@ -25,8 +26,6 @@ from pledges.selectors_directives import (
 )
 from pledges.services import plans as services
 from pledges.views.common import (
-    YEAR_MAX,
-    YEAR_MIN,
     attach_errors,
     check_year,
     follow_year_picker,
@@ -65,7 +64,7 @@ def _plan_page(request: HttpRequest, organization, year: int, *, form: PlanForm 
     own = governing if governing is not None and governing.organization_id == organization.pk else None
     cascade = directive_cascade(governing.directive) if governing is not None and governing.directive_id else []
     closed_by = closing_plan(organization=organization, year=year) if context["year_closed"] else None
-    can_edit = context["can_enter"]
+    can_edit = Perm.PLAN in perms and not context["year_closed"]
     if form is None and can_edit:
         form = PlanForm(user=request.user, year=year, initial=_plan_initial(own, governing, year))
     context.update(
@@ -95,7 +94,7 @@ def _plan_page(request: HttpRequest, organization, year: int, *, form: PlanForm 
 @follow_year_picker
 def plan_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The plan governing the organization this year; its secretaries edit the organization's own."""
-    organization = org_for(request, pk, Perm.ENTER if request.method == "POST" else Perm.VIEW)
+    organization = org_for(request, pk, Perm.PLAN if request.method == "POST" else Perm.VIEW)
     check_year(year)
     if request.method != "POST":
         return _plan_page(request, organization, year)
@@ -176,7 +175,7 @@ def _year_param(value: str) -> int | None:
     if not value.isdigit() or len(value) != 4:
         return None
     year = int(value)
-    return year if YEAR_MIN <= year <= YEAR_MAX else None
+    return year if year_in_range(year) else None
 
 
 @login_required
@@ -186,7 +185,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     year = _year_param(request.GET.get("nam", ""))
     directives = directive_registry(user=request.user, query=query, year=year)
     page = Paginator(directives, REGISTRY_PAGE_SIZE).get_page(request.GET.get("trang"))
-    writable = [grant for grant in request.scope.grants if Perm.ENTER in request.scope.perms_for_path(grant.path)]
+    writable = [grant for grant in request.scope.grants if Perm.PLAN in request.scope.perms_for_path(grant.path)]
     context = {
         "page": page,
         "directives": page.object_list,
@@ -201,7 +200,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def directive_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a directive issued by the organization."""
-    organization = org_for(request, pk, Perm.ENTER)
+    organization = org_for(request, pk, Perm.PLAN)
     back_year = _year_param(request.GET.get("nam", ""))
     form = DirectiveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

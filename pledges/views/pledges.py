@@ -49,9 +49,9 @@ def roster(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "status": status,
         "query": request.GET.get("q", ""),
         "status_choices": [(key, RosterStatus.LABELS[key], result.counts.get(key, 0)) for key in RosterStatus.ORDER],
-        "children": [] if organization.is_cell else Organization.objects.get_children(organization).filter(
-            dissolved_on__isnull=True
-        ),
+        "children": []
+        if organization.is_cell
+        else Organization.objects.get_children(organization).filter(dissolved_on__isnull=True),
     }
     return render(request, "pledges/roster.html", context)
 
@@ -77,7 +77,11 @@ def pledge_entry(request: HttpRequest, person_pk: int, year: int) -> HttpRespons
     """Enter or edit a personal pledge with its items; save as draft or submit."""
     person = get_person_for_user_or_404(request.user, person_pk, Perm.ENTER)
     check_year(year)
-    pledge = Pledge.objects.filter(person=person, year=year, kind=Pledge.Kind.PERSONAL).select_related("organization").first()
+    pledge = (
+        Pledge.objects.filter(person=person, year=year, kind=Pledge.Kind.PERSONAL)
+        .select_related("organization")
+        .first()
+    )
     if pledge is not None:
         # A pledge stays in the organization it was made in (a transfer does not move it):
         # the right to edit it is the right on that organization.
@@ -94,7 +98,9 @@ def pledge_entry(request: HttpRequest, person_pk: int, year: int) -> HttpRespons
         return redirect("pledges:roster", person.organization_id, year)
     formset = item_formset(items=list(pledge.items.all()) if pledge else None)
     meta_form = PledgeMetaForm(initial={"version": pledge.version if pledge else None})
-    return render(request, "pledges/pledge_entry.html", _entry_context(request, person, year, pledge, formset, meta_form))
+    return render(
+        request, "pledges/pledge_entry.html", _entry_context(request, person, year, pledge, formset, meta_form)
+    )
 
 
 def _entry_post(request, person, year, pledge) -> HttpResponse:
@@ -198,7 +204,9 @@ def _run(request, pledge, action, success_message) -> HttpResponse:
 @require_POST
 def pledge_submit(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = _pledge_or_404(request, pk, Perm.ENTER)
-    return _run(request, pledge, lambda: services.pledge_submit(pledge=pledge, by=request.user), _("Đã nộp bản đăng ký."))
+    return _run(
+        request, pledge, lambda: services.pledge_submit(pledge=pledge, by=request.user), _("Đã nộp bản đăng ký.")
+    )
 
 
 @login_required
@@ -240,7 +248,10 @@ def pledge_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pledge,
         lambda: services.pledge_evaluate(
-            pledge=pledge, evaluation=form.cleaned_data["evaluation"], comment=form.cleaned_data["comment"], by=request.user
+            pledge=pledge,
+            evaluation=form.cleaned_data["evaluation"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
         ),
         _("Đã lưu đánh giá cuối năm."),
     )
@@ -254,7 +265,9 @@ def pledge_self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     formset = AssessmentFormSet(request.POST or None, initial=initial, prefix="assess")
     if request.method == "POST" and formset.is_valid():
         assessments = [
-            services.AssessmentInput(item_id=f.cleaned_data["item_id"], result=f.cleaned_data["result"], note=f.cleaned_data["note"])
+            services.AssessmentInput(
+                item_id=f.cleaned_data["item_id"], result=f.cleaned_data["result"], note=f.cleaned_data["note"]
+            )
             for f in formset.forms
         ]
         try:
@@ -286,7 +299,9 @@ def cell_evaluation(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if request.method == "POST" and formset.is_valid():
         entries = [
             services.EvaluationInput(
-                pledge_id=f.cleaned_data["pledge_id"], evaluation=f.cleaned_data["evaluation"], comment=f.cleaned_data["comment"]
+                pledge_id=f.cleaned_data["pledge_id"],
+                evaluation=f.cleaned_data["evaluation"],
+                comment=f.cleaned_data["comment"],
             )
             for f in formset.forms
         ]
@@ -343,5 +358,7 @@ def collective_pledge(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     else:
         formset = item_formset(items=list(pledge.items.all()) if pledge else None)
         meta_form = PledgeMetaForm(initial={"version": pledge.version if pledge else None})
-    context.update({"pledge": pledge, "formset": formset, "meta_form": meta_form, "editing": request.GET.get("sua") == "1"})
+    context.update(
+        {"pledge": pledge, "formset": formset, "meta_form": meta_form, "editing": request.GET.get("sua") == "1"}
+    )
     return render(request, "pledges/collective_pledge.html", context)

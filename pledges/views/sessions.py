@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees import selectors as committee_selectors
@@ -19,8 +18,15 @@ from pledges.forms.sessions import SessionForm
 from pledges.history import record_history
 from pledges.models import SessionKind, StudySession
 from pledges.services import records as services
-from pledges.services.common import YEAR_MIN, year_is_closed
-from pledges.views.common import attach_errors, check_year, follow_year_picker, org_for, org_year_context
+from pledges.services.common import year_is_closed
+from pledges.views.common import (
+    attach_errors,
+    check_year,
+    follow_year_picker,
+    org_for,
+    org_year_context,
+    year_from_query,
+)
 
 KIND_BADGES = {
     SessionKind.STUDY: "primary",
@@ -74,15 +80,6 @@ def session_list(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 # --- entry ---------------------------------------------------------------------------------
 
 
-def year_from_query(request: HttpRequest) -> int:
-    """The year a "Thêm buổi" link came from (?nam=), else the current year."""
-    this_year = timezone.localdate().year
-    picked = request.GET.get("nam", "")
-    if picked.isdigit() and YEAR_MIN <= int(picked) <= this_year:
-        return int(picked)
-    return this_year
-
-
 def _form_page(request, organization, form: SessionForm, *, session: StudySession | None = None) -> HttpResponse:
     context = {
         "organization": organization,
@@ -100,7 +97,7 @@ def _form_page(request, organization, form: SessionForm, *, session: StudySessio
 @login_required
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     organization = org_for(request, pk, Perm.ENTER)
-    year = year_from_query(request)
+    year = year_from_query(request, organization)
     form = SessionForm(
         request.POST if request.method == "POST" else None,
         organization=organization,
@@ -182,5 +179,3 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumb_tail": _("Buổi ngày %(date)s") % {"date": _date(session)},
     }
     return render(request, "pledges/sessions/detail.html", context)
-
-

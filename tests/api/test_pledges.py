@@ -92,7 +92,7 @@ def test_service_rules_come_back_as_messages(world, api):
             {"items": [{"content": "Việc", "area": "khac"}]},
             {"items": {"0": {"area": ["Giá trị không nằm trong các lựa chọn cho phép."]}}},
         ),
-        ({"year": 2026}, {"non_field_errors": ["Năm 2026 không hợp lệ."]}),
+        ({"year": 2026}, {"year": ["Năm 2026 không hợp lệ: chỉ nhận các năm từ 2000 đến 2025."]}),
         (
             {"items": [{"content": "Việc", "due_on": "2025-01-01"}]},
             {"non_field_errors": ["Thời hạn của việc thứ 1 (01/01/2025) phải nằm trong năm 2024."]},
@@ -211,12 +211,16 @@ def test_collective_pledge_then_self_assessment_then_evaluation(world, api):
     pledge = pledge_services.pledge_create(person=world.people_a1[0], year=2024, items=SERVICE_ITEMS, submit=True)
     pledge_services.pledge_accept(pledge=pledge)
     first, second = pledge.items.order_by("position")
-    body = {"assessments": [{"item": first.pk, "result": "done", "note": "Đã làm"}, {"item": second.pk, "result": "partly"}]}
+    body = {
+        "assessments": [{"item": first.pk, "result": "done", "note": "Đã làm"}, {"item": second.pk, "result": "partly"}]
+    }
     response = client.post(url(f"pledges/{pledge.pk}/assess/"), body, format="json")
     assert response.status_code == 200, response.content
     assert [item["result"] for item in response.json()["items"]] == ["done", "partly"]
 
-    response = client.post(url(f"pledges/{pledge.pk}/evaluate/"), {"evaluation": "good", "comment": "Tốt"}, format="json")
+    response = client.post(
+        url(f"pledges/{pledge.pk}/evaluate/"), {"evaluation": "good", "comment": "Tốt"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "evaluated"
     assert Pledge.objects.get(pk=pledge.pk).evaluation == "good"
@@ -264,6 +268,8 @@ def test_collective_pledge_out_of_scope_or_read_only(world, api):
 def test_evaluation_of_a_pledge_out_of_scope_is_not_found(world, api):
     pledge = pledge_services.pledge_create(person=world.people_b1[0], year=2024, items=SERVICE_ITEMS, submit=True)
     pledge_services.pledge_accept(pledge=pledge)
-    response = api(world.a1_secretary).post(url(f"pledges/{pledge.pk}/evaluate/"), {"evaluation": "good"}, format="json")
+    response = api(world.a1_secretary).post(
+        url(f"pledges/{pledge.pk}/evaluate/"), {"evaluation": "good"}, format="json"
+    )
     assert response.status_code == 404
     assert Pledge.objects.get(pk=pledge.pk).state == "accepted"

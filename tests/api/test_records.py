@@ -125,7 +125,7 @@ def test_exemplar_people_out_of_scope_or_out_of_the_organization(world, api):
     response = client.post(url("exemplars/"), {**body, "status": "xong"}, format="json")
     assert response.json() == {"status": ["Giá trị không nằm trong các lựa chọn cho phép."]}
     response = client.post(url("exemplars/"), {**body, "year": 2031}, format="json")
-    assert response.json() == {"non_field_errors": ["Năm 2031 không hợp lệ."]}
+    assert response.json() == {"year": ["Năm 2031 không hợp lệ: chỉ nhận các năm từ 2000 đến 2025."]}
     assert counts() == before
     assert not Exemplar.objects.exists()
 

@@ -1,15 +1,20 @@
 """Statistics, reports and their renders through the API."""
 
+import datetime
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from committees.models import OrganizationYear
+from committees.models import Role
 from pledges.services.plans import plan_save
 from reports import services
 from reports.models import Report, ReportRender
 from reports.statistics import organization_year_figures
 from tests.api.conftest import counts, make_pledge, url
+from tests.factories import UserFactory, grant, make_organization
+
+User = get_user_model()
 
 
 @pytest.fixture
@@ -47,9 +52,11 @@ def test_statistics_scope_year_and_parameters(world, api):
 
 
 def test_statistics_follow_the_tree_of_the_year(world, api):
-    OrganizationYear.objects.filter(organization=world.cell_a2, year=2023).delete()
-    response = api(world.a2_secretary).get(url(f"statistics/?organization={world.cell_a2.pk}&year=2023"))
-    assert response.status_code == 404
+    founded_2024 = make_organization(world.committee_a, name="Chi bộ mới", founded_on=datetime.date(2024, 2, 1))
+    grant(UserFactory(username="bi_thu_moi"), founded_2024, Role.SECRETARY)
+    client = api(User.objects.get(username="bi_thu_moi"))
+    assert client.get(url(f"statistics/?organization={founded_2024.pk}&year=2024")).status_code == 200
+    assert client.get(url(f"statistics/?organization={founded_2024.pk}&year=2023")).status_code == 404
 
 
 # --- reports ------------------------------------------------------------------------------

@@ -54,9 +54,7 @@ def row(organization: Organization, year: int) -> OrganizationYear | None:
 
 
 def year_tree(year: int) -> dict[int, tuple[str, int | None, int]]:
-    return {
-        r.organization_id: (r.path, r.parent_id, r.depth) for r in OrganizationYear.objects.filter(year=year)
-    }
+    return {r.organization_id: (r.path, r.parent_id, r.depth) for r in OrganizationYear.objects.filter(year=year)}
 
 
 def year_subtree(organization: Organization, year: int) -> set[int]:
@@ -96,9 +94,13 @@ def snapshot() -> dict:
     """Everything a reorganization may write, to prove that a refusal wrote nothing."""
     return {
         "organizations": list(
-            Organization.objects.order_by("pk").values_list("pk", "path", "depth", "numchild", "dissolved_on", "merged_into")
+            Organization.objects.order_by("pk").values_list(
+                "pk", "path", "depth", "numchild", "dissolved_on", "merged_into"
+            )
         ),
-        "years": list(OrganizationYear.objects.order_by("pk").values_list("pk", "organization", "year", "parent", "path", "depth")),
+        "years": list(
+            OrganizationYear.objects.order_by("pk").values_list("pk", "organization", "year", "parent", "path", "depth")
+        ),
         "people": list(Person.objects.order_by("pk").values_list("pk", "organization", "left_on")),
         "memberships": list(Membership.objects.order_by("pk").values_list("pk", "organization", "start_on", "end_on")),
         "events": OrganizationEvent.objects.count(),
@@ -173,8 +175,9 @@ def test_create_follows_the_year_tree_after_a_move(world):
 
 
 def test_create_refuses_empty_name_and_dissolved_parent(world):
-    assert_refused(lambda: services.organization_create(parent=world.committee_a, name="   ", kind="cell"),
-                   "Hãy nhập tên tổ chức")
+    assert_refused(
+        lambda: services.organization_create(parent=world.committee_a, name="   ", kind="cell"), "Hãy nhập tên tổ chức"
+    )
     empty = make_organization(world.committee_a, name="Chi bộ trống")
     services.organization_dissolve(organization=empty, on=D(2024, 3, 1))
     assert_refused(lambda: services.organization_create(parent=empty, name="Tổ mới", kind="cell"), "đã giải thể")
@@ -585,7 +588,7 @@ def test_dissolved_organization_is_read_only_for_everyone(world):
     services.organization_dissolve(organization=empty, on=D(2024, 3, 1))
     empty = fresh(empty)
     assert perms_for(user, empty) == {Perm.VIEW}
-    assert perms_for(user, world.cell_a1) == {Perm.VIEW, Perm.ENTER, Perm.APPROVE}
+    assert perms_for(user, world.cell_a1) == {Perm.VIEW, Perm.ENTER, Perm.APPROVE, Perm.PLAN}
     assert perms_for(world.bloc_clerk, empty) == {Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT}
     assert perms_for(world.admin, empty) == {Perm.VIEW, Perm.HISTORY, Perm.REPORT, Perm.AUDIT}
     assert perms_for(world.bloc_reviewer, empty) == {Perm.VIEW}

@@ -84,9 +84,7 @@ def test_visible_to_clerk_is_committee_subtree(world):
 
 def test_visible_to_bloc_reviewer_is_whole_bloc_but_not_province(world):
     visible = set(organizations_visible_to(world.bloc_reviewer))
-    assert visible == {
-        world.bloc, world.committee_a, world.cell_a1, world.cell_a2, world.committee_b, world.cell_b1
-    }
+    assert visible == {world.bloc, world.committee_a, world.cell_a1, world.cell_a2, world.committee_b, world.cell_b1}
     assert world.province not in visible
 
 
@@ -184,8 +182,12 @@ def build_subtree(parent, *, committees: int, cells: int, people: int) -> None:
         for k in range(cells):
             cell = make_organization(committee, name=f"Chi bộ {c}.{k}")
             Person.objects.bulk_create(
-                Person(full_name=f"Người {c}.{k}.{i}", search_key=f"nguoi {c}.{k}.{i}",
-                       category=PersonCategory.PARTY_FULL, organization=cell)
+                Person(
+                    full_name=f"Người {c}.{k}.{i}",
+                    search_key=f"nguoi {c}.{k}.{i}",
+                    category=PersonCategory.PARTY_FULL,
+                    organization=cell,
+                )
                 for i in range(people)
             )
 

@@ -83,7 +83,9 @@ def test_landing_targets_point_where_the_roles_work(world):
     """Whatever page LANDING_URL_NAMES picks, it is a page of the granted organization
     (under /to-chuc/<pk>/), never someone else's."""
     for role in (Role.SECRETARY, Role.CLERK, Role.REVIEWER):
-        assert landing(role, world.cell_a1).startswith(reverse("committees:organization_detail", args=[world.cell_a1.pk]))
+        assert landing(role, world.cell_a1).startswith(
+            reverse("committees:organization_detail", args=[world.cell_a1.pk])
+        )
 
 
 def test_user_without_role_sees_an_explanation(login, world):

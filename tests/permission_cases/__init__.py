@@ -2,6 +2,9 @@
 
     base.py        Case, Ctx and the kwargs helpers every area uses
     committees.py  committees:*  (the tree, people, role switch, spreadsheet import)
+    years.py       committees:*  (opening a reporting year for a subtree)
+    tree.py        committees:*  (the tree from the pages: create, rename, move, merge, dissolve)
+    accounts.py    committees:*  (accounts and roles delegated to clerks)
     records.py     pledges:*     (pledges, sessions, exemplars, commendations, plans, directives)
     reports.py     reports:*     (dashboards, year-end reports, renders, batch exports)
     api.py         api-*         (the REST API: a case per URL name and HTTP method)
@@ -9,6 +12,13 @@
 The API's cases are swept by tests/test_permission_matrix_api.py, the others by the matrix.
 """
 
-from tests.permission_cases import committees, records, reports
+from tests.permission_cases import accounts, committees, records, reports, tree, years
 
-AREAS = {"committees": committees.CASES, "records": records.CASES, "reports": reports.CASES}
+AREAS = {
+    "committees": committees.CASES,
+    "years": years.CASES,
+    "tree": tree.CASES,
+    "accounts": accounts.CASES,
+    "records": records.CASES,
+    "reports": reports.CASES,
+}

@@ -66,42 +66,66 @@ def pledges_upload(c: Ctx, inside: bool) -> dict:
 def organization_with_logged_download(c: Ctx, inside: bool) -> dict:
     """The organization, after someone downloaded its dashboard: the log page has a row to show."""
     DownloadLog.objects.create(
-        user=c.world.bloc_reviewer, organization=c.organization, year=c.year, kind=DownloadLog.Kind.DASHBOARD,
-        description=f"tong-quan-{c.year}-{c.organization.pk}.xlsx", row_count=3,
+        user=c.world.bloc_reviewer,
+        organization=c.organization,
+        year=c.year,
+        kind=DownloadLog.Kind.DASHBOARD,
+        description=f"tong-quan-{c.year}-{c.organization.pk}.xlsx",
+        row_count=3,
     )
     return {"pk": c.organization.pk}
 
 
 CASES: dict[str, Case] = {
     "committees:role_switch": Case(
-        perm=None, methods=("POST",), personal=True,
+        perm=None,
+        methods=("POST",),
+        personal=True,
         target=lambda c, inside: {"assignment_id": c.assignment(inside).pk},
     ),
     "committees:organization_list": Case(perm=None),
     "committees:organization_detail": Case(perm=Perm.VIEW, target=organization_pk),
     "committees:person_create": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), target=organization_pk, data=person_form, writes=True,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        target=organization_pk,
+        data=person_form,
+        writes=True,
     ),
     "committees:people_search": Case(perm=None, data=lambda c, inside: {"q": "tran"}),
     "committees:person_detail": Case(perm=Perm.VIEW, target=person_pk),
     "committees:person_update": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), target=person_pk, data=person_form, writes=True,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        target=person_pk,
+        data=person_form,
+        writes=True,
     ),
     # spreadsheet import (committees/views_import.py): every page asks for `import`
     "committees:import_page": Case(perm=Perm.IMPORT, target=organization_pk),
     # "ca-nhan" here; "ke-hoach" (and an unknown kind) in test_import_template_kinds
     "committees:import_template": Case(
-        perm=Perm.IMPORT, target=lambda c, inside: {"pk": c.organization.pk, "kind": "ca-nhan"},
+        perm=Perm.IMPORT,
+        target=lambda c, inside: {"pk": c.organization.pk, "kind": "ca-nhan"},
     ),
     "committees:import_people": Case(
-        perm=Perm.IMPORT, methods=("POST",), target=organization_pk, data=people_upload, writes=True,
+        perm=Perm.IMPORT,
+        methods=("POST",),
+        target=organization_pk,
+        data=people_upload,
+        writes=True,
     ),
     "committees:import_pledges": Case(
-        perm=Perm.IMPORT, methods=("POST",), target=organization_pk, data=pledges_upload, writes=True,
+        perm=Perm.IMPORT,
+        methods=("POST",),
+        target=organization_pk,
+        data=pledges_upload,
+        writes=True,
     ),
     # the download log (committees/views_audit.py)
     "committees:download_log": Case(
-        perm=Perm.AUDIT, target=organization_with_logged_download,
+        perm=Perm.AUDIT,
+        target=organization_with_logged_download,
         data=lambda c, inside: {"tu": "2024-01-01", "den": "2024-12-31", "loai": ""},
     ),
 }

@@ -59,7 +59,9 @@ def pledge_in(state: str):
 
 def make_session(organization) -> StudySession:
     return StudySession.objects.create(
-        organization=organization, held_on=datetime.date(WORKING_YEAR, 3, 1), kind=SessionKind.STUDY,
+        organization=organization,
+        held_on=datetime.date(WORKING_YEAR, 3, 1),
+        kind=SessionKind.STUDY,
         topic="Quán triệt chuyên đề năm 2024",
     )
 
@@ -72,7 +74,10 @@ def make_commendation(c: Ctx) -> Commendation:
     # Recorded where the recipient belongs, as commendation_save does.
     member = c.member()
     return Commendation.objects.create(
-        organization=member.organization, year=WORKING_YEAR, recipient_person=member, form=CommendationForm.PRAISE,
+        organization=member.organization,
+        year=WORKING_YEAR,
+        recipient_person=member,
+        form=CommendationForm.PRAISE,
     )
 
 
@@ -86,8 +91,11 @@ def governing_plan(c: Ctx) -> Plan:
 def closed_plan(c: Ctx) -> Plan:
     # The ORM, not plan_save + plan_close: those refuse a dissolved organization.
     return Plan.objects.create(
-        organization=c.organization, year=c.year, pledge_deadline=datetime.date(c.year, 4, 30),
-        is_closed=True, closed_at=timezone.now(),
+        organization=c.organization,
+        year=c.year,
+        pledge_deadline=datetime.date(c.year, 4, 30),
+        is_closed=True,
+        closed_at=timezone.now(),
     )
 
 
@@ -97,9 +105,15 @@ def closed_plan(c: Ctx) -> Plan:
 def items_form(c: Ctx, inside: bool) -> dict:
     """The item rows of a pledge (personal or collective): one filled row, saved as a draft."""
     return {
-        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "30",
-        "items-0-content": "Tiết kiệm điện, nước tại cơ quan", "items-0-area": PledgeArea.THRIFT,
-        "items-0-target": "Giảm 10% tiền điện", "items-0-due_on": "", "version": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "30",
+        "items-0-content": "Tiết kiệm điện, nước tại cơ quan",
+        "items-0-area": PledgeArea.THRIFT,
+        "items-0-target": "Giảm 10% tiền điện",
+        "items-0-due_on": "",
+        "version": "",
     }
 
 
@@ -107,7 +121,11 @@ def cell_evaluation_form(c: Ctx, inside: bool) -> dict:
     pledges = list(Pledge.objects.filter(organization=c.organization, year=c.year, kind=Pledge.Kind.PERSONAL))
     data = {"eval-TOTAL_FORMS": str(len(pledges)), "eval-INITIAL_FORMS": str(len(pledges))}
     for index, pledge in enumerate(pledges):
-        data |= {f"eval-{index}-pledge_id": pledge.pk, f"eval-{index}-evaluation": Evaluation.GOOD, f"eval-{index}-comment": ""}
+        data |= {
+            f"eval-{index}-pledge_id": pledge.pk,
+            f"eval-{index}-evaluation": Evaluation.GOOD,
+            f"eval-{index}-comment": "",
+        }
     return data
 
 
@@ -115,30 +133,52 @@ def self_assessment_form(c: Ctx, inside: bool) -> dict:
     items = list(PledgeItem.objects.filter(pledge_id=c.kwargs["pk"]).order_by("position", "pk"))
     data = {"assess-TOTAL_FORMS": str(len(items)), "assess-INITIAL_FORMS": str(len(items))}
     for index, item in enumerate(items):
-        data |= {f"assess-{index}-item_id": item.pk, f"assess-{index}-result": ItemResult.DONE, f"assess-{index}-note": ""}
+        data |= {
+            f"assess-{index}-item_id": item.pk,
+            f"assess-{index}-result": ItemResult.DONE,
+            f"assess-{index}-note": "",
+        }
     return data
 
 
 def session_form(c: Ctx, inside: bool) -> dict:
     return {
-        "held_on": "2024-03-10", "kind": SessionKind.THEMATIC, "topic": "Sinh hoạt chuyên đề quý I", "theme": "",
-        "extra_party_members": "0", "extra_union_members": "2", "extra_others": "0", "bridge_points": "0", "note": "",
+        "held_on": "2024-03-10",
+        "kind": SessionKind.THEMATIC,
+        "topic": "Sinh hoạt chuyên đề quý I",
+        "theme": "",
+        "extra_party_members": "0",
+        "extra_union_members": "2",
+        "extra_others": "0",
+        "bridge_points": "0",
+        "note": "",
     }
 
 
 def exemplar_form(c: Ctx, inside: bool) -> dict:
     return {
-        "year": str(c.year), "name": "Mô hình “Dân vận khéo”", "description": "", "unit": "Tổ Văn thư",
+        "year": str(c.year),
+        "name": "Mô hình “Dân vận khéo”",
+        "description": "",
+        "unit": "Tổ Văn thư",
         "status": Exemplar.Status.IMPLEMENTED,
     }
 
 
 def commendation_form(c: Ctx, inside: bool) -> dict:
     return {
-        "year": str(c.year), "recipient_type": "ca-nhan", "recipient_person": c.member().pk, "recipient_organization": "",
-        "form": CommendationForm.PRAISE, "authority": "", "decision_number": "", "decision_date": "",
-        "occasion": Commendation.Occasion.YEAR_END, "reason": "Gương người tốt, việc tốt",
-        "status": Commendation.Status.PROPOSED, "proposed_to": "",
+        "year": str(c.year),
+        "recipient_type": "ca-nhan",
+        "recipient_person": c.member().pk,
+        "recipient_organization": "",
+        "form": CommendationForm.PRAISE,
+        "authority": "",
+        "decision_number": "",
+        "decision_date": "",
+        "occasion": Commendation.Occasion.YEAR_END,
+        "reason": "Gương người tốt, việc tốt",
+        "status": Commendation.Status.PROPOSED,
+        "proposed_to": "",
     }
 
 
@@ -147,8 +187,13 @@ def plan_form(c: Ctx, inside: bool) -> dict:
 
 
 def directive_form(c: Ctx, inside: bool) -> dict:
-    return {"symbol": "15-KH/ĐU", "issued_on": "2024-03-01", "title": "Kế hoạch học tập chuyên đề năm 2024",
-            "implements": "", "issuer_name": ""}
+    return {
+        "symbol": "15-KH/ĐU",
+        "issued_on": "2024-03-01",
+        "title": "Kế hoạch học tập chuyên đề năm 2024",
+        "implements": "",
+        "issuer_name": "",
+    }
 
 
 # --- the cases -----------------------------------------------------------------------------------
@@ -158,87 +203,152 @@ CASES: dict[str, Case] = {
     # pledges
     "pledges:roster": Case(perm=Perm.VIEW, target=organization_year_with(lambda c: make_pledge(c.member()))),
     "pledges:cell_evaluation": Case(
-        perm=Perm.APPROVE, methods=("GET", "POST"), writes=True,
-        target=organization_year_with(lambda c: make_pledge(c.member(), PledgeState.ACCEPTED)), data=cell_evaluation_form,
+        perm=Perm.APPROVE,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_year_with(lambda c: make_pledge(c.member(), PledgeState.ACCEPTED)),
+        data=cell_evaluation_form,
     ),
     "pledges:collective_pledge": Case(
-        perm=Perm.VIEW, post_perm=Perm.ENTER, methods=("GET", "POST"), writes=True,
-        target=organization_year, data=items_form,
+        perm=Perm.VIEW,
+        post_perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_year,
+        data=items_form,
     ),
     "pledges:pledge_entry": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True,
-        target=lambda c, inside: {"person_pk": c.person.pk, "year": c.year}, data=items_form,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=lambda c, inside: {"person_pk": c.person.pk, "year": c.year},
+        data=items_form,
     ),
     # a blank item row for the "add a row" button: no object, any signed-in user
     "pledges:item_row": Case(perm=None, data=lambda c, inside: {"index": "3"}),
     "pledges:pledge_detail": Case(perm=Perm.VIEW, target=pledge_in(PledgeState.SUBMITTED)),
     "pledges:pledge_submit": Case(
-        perm=Perm.ENTER, methods=("POST",), writes=True, target=pledge_in(PledgeState.DRAFT),
+        perm=Perm.ENTER,
+        methods=("POST",),
+        writes=True,
+        target=pledge_in(PledgeState.DRAFT),
     ),
     "pledges:pledge_accept": Case(
-        perm=Perm.APPROVE, methods=("POST",), writes=True, target=pledge_in(PledgeState.SUBMITTED),
+        perm=Perm.APPROVE,
+        methods=("POST",),
+        writes=True,
+        target=pledge_in(PledgeState.SUBMITTED),
         data=lambda c, inside: {"comment": "Đồng ý"},
     ),
     "pledges:pledge_return": Case(
-        perm=Perm.APPROVE, methods=("POST",), writes=True, target=pledge_in(PledgeState.SUBMITTED),
+        perm=Perm.APPROVE,
+        methods=("POST",),
+        writes=True,
+        target=pledge_in(PledgeState.SUBMITTED),
         data=lambda c, inside: {"comment": "Bổ sung chỉ tiêu đo được"},
     ),
     "pledges:pledge_self_assess": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=pledge_in(PledgeState.ACCEPTED),
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=pledge_in(PledgeState.ACCEPTED),
         data=self_assessment_form,
     ),
     "pledges:pledge_evaluate": Case(
-        perm=Perm.APPROVE, methods=("POST",), writes=True, target=pledge_in(PledgeState.ACCEPTED),
+        perm=Perm.APPROVE,
+        methods=("POST",),
+        writes=True,
+        target=pledge_in(PledgeState.ACCEPTED),
         data=lambda c, inside: {"evaluation": Evaluation.EXCELLENT, "comment": "Gương mẫu"},
     ),
     "pledges:pledge_pdf": Case(perm=Perm.VIEW, target=pledge_in(PledgeState.SUBMITTED), logs_download=True),
     "pledges:cell_pledges_pdf": Case(
-        perm=Perm.VIEW, target=organization_year_with(lambda c: make_pledge(c.member())), logs_download=True,
+        perm=Perm.VIEW,
+        target=organization_year_with(lambda c: make_pledge(c.member())),
+        logs_download=True,
     ),
     # study sessions
     "pledges:session_list": Case(perm=Perm.VIEW, target=organization_year_with(lambda c: make_session(c.organization))),
     "pledges:session_create": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=organization_pk, data=session_form,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_pk,
+        data=session_form,
     ),
     "pledges:session_detail": Case(perm=Perm.VIEW, target=pk_of(lambda c: make_session(c.organization))),
     "pledges:session_update": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=pk_of(lambda c: make_session(c.organization)),
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=pk_of(lambda c: make_session(c.organization)),
         data=session_form,
     ),
     # exemplars
-    "pledges:exemplar_list": Case(perm=Perm.VIEW, target=organization_year_with(lambda c: make_exemplar(c.organization))),
+    "pledges:exemplar_list": Case(
+        perm=Perm.VIEW, target=organization_year_with(lambda c: make_exemplar(c.organization))
+    ),
     "pledges:exemplar_create": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=organization_pk, data=exemplar_form,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_pk,
+        data=exemplar_form,
     ),
     "pledges:exemplar_detail": Case(perm=Perm.VIEW, target=pk_of(lambda c: make_exemplar(c.organization))),
     "pledges:exemplar_update": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=pk_of(lambda c: make_exemplar(c.organization)),
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=pk_of(lambda c: make_exemplar(c.organization)),
         data=exemplar_form,
     ),
     # commendations
     "pledges:commendation_list": Case(perm=Perm.VIEW, target=organization_year_with(make_commendation)),
     "pledges:commendation_create": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=organization_pk, data=commendation_form,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_pk,
+        data=commendation_form,
     ),
     "pledges:commendation_detail": Case(perm=Perm.VIEW, target=pk_of(make_commendation)),
     "pledges:commendation_update": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=pk_of(make_commendation), data=commendation_form,
+        perm=Perm.ENTER,
+        methods=("GET", "POST"),
+        writes=True,
+        target=pk_of(make_commendation),
+        data=commendation_form,
     ),
     # the plan of the year; closing and reopening it
     "pledges:plan_detail": Case(
-        perm=Perm.VIEW, post_perm=Perm.ENTER, methods=("GET", "POST"), writes=True,
-        target=organization_year_with(governing_plan), data=plan_form,
+        perm=Perm.VIEW,
+        post_perm=Perm.PLAN,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_year_with(governing_plan),
+        data=plan_form,
     ),
     "pledges:plan_close": Case(
-        perm=Perm.REOPEN, methods=("POST",), writes=True, target=organization_year_with(governing_plan),
+        perm=Perm.REOPEN,
+        methods=("POST",),
+        writes=True,
+        target=organization_year_with(governing_plan),
     ),
     "pledges:plan_reopen": Case(
-        perm=Perm.REOPEN, methods=("POST",), writes=True, target=organization_year_with(closed_plan),
+        perm=Perm.REOPEN,
+        methods=("POST",),
+        writes=True,
+        target=organization_year_with(closed_plan),
         data=lambda c, inside: {"reason": "Bổ sung số liệu khen thưởng"},
     ),
     # the directive registry: the list is for any signed-in user (it shows what the scope reaches)
     "pledges:directive_list": Case(perm=None, data=lambda c, inside: {"q": "KH", "nam": "2024"}),
     "pledges:directive_create": Case(
-        perm=Perm.ENTER, methods=("GET", "POST"), writes=True, target=organization_pk, data=directive_form,
+        perm=Perm.PLAN,
+        methods=("GET", "POST"),
+        writes=True,
+        target=organization_pk,
+        data=directive_form,
     ),
 }

@@ -20,7 +20,9 @@ from tests.permission_cases.base import Case, Ctx, organization_year, organizati
 def root_plan(c: Ctx) -> Plan:
     """A plan at the top of the tree: report_open needs a plan governing the organization."""
     province = c.world.province
-    return Plan.objects.filter(organization=province, year=c.year).first() or plan_save(organization=province, year=c.year)
+    return Plan.objects.filter(organization=province, year=c.year).first() or plan_save(
+        organization=province, year=c.year
+    )
 
 
 def make_report(c: Ctx) -> Report:
@@ -31,8 +33,13 @@ def make_report(c: Ctx) -> Report:
 def make_render(report: Report, *, batch: RenderBatch | None = None) -> ReportRender:
     """A ready PDF with a file behind it (saved through the field, in the test MEDIA_ROOT)."""
     render = ReportRender.objects.create(
-        report=report, batch=batch, format=ReportRender.Format.PDF, state=ReportRender.State.READY, sha256="x" * 64,
-        size=9, finished_at=timezone.now(),
+        report=report,
+        batch=batch,
+        format=ReportRender.Format.PDF,
+        state=ReportRender.State.READY,
+        sha256="x" * 64,
+        size=9,
+        finished_at=timezone.now(),
     )
     render.file.save("render.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return render
@@ -46,7 +53,9 @@ def make_batch(c: Ctx) -> RenderBatch:
 
 def report_form(c: Ctx, inside: bool) -> dict:
     report = Report.objects.get(pk=c.kwargs["pk"])
-    data = {name: "" if value is None else value for name, value in model_to_dict(report, ReportForm.Meta.fields).items()}
+    data = {
+        name: "" if value is None else value for name, value in model_to_dict(report, ReportForm.Meta.fields).items()
+    }
     return data | {"opening": "Mở đầu đã sửa.", "version": report.version}
 
 
@@ -54,23 +63,38 @@ CASES: dict[str, Case] = {
     "reports:dashboard": Case(perm=Perm.VIEW, target=organization_year),
     "reports:dashboard_xlsx": Case(perm=Perm.VIEW, target=organization_year, logs_download=True),
     "reports:report_page": Case(perm=Perm.VIEW, target=organization_year_with(make_report)),
-    "reports:report_open": Case(perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)),
-    "reports:batch_request": Case(perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)),
+    "reports:report_open": Case(
+        perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)
+    ),
+    "reports:batch_request": Case(
+        perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)
+    ),
     "reports:report_edit": Case(
-        perm=Perm.NARRATIVE, methods=("GET", "POST"), writes=True, target=pk_of(make_report), data=report_form,
+        perm=Perm.NARRATIVE,
+        methods=("GET", "POST"),
+        writes=True,
+        target=pk_of(make_report),
+        data=report_form,
     ),
     "reports:render_request": Case(
-        perm=Perm.REPORT, methods=("POST",), writes=True, target=pk_of(make_report),
+        perm=Perm.REPORT,
+        methods=("POST",),
+        writes=True,
+        target=pk_of(make_report),
         data=lambda c, inside: {"format": ReportRender.Format.DOCX},
     ),
     # a ready PDF at least as new as the report: finalizing succeeds
     "reports:report_finalize": Case(
-        perm=Perm.REPORT, methods=("POST",), writes=True,
+        perm=Perm.REPORT,
+        methods=("POST",),
+        writes=True,
         target=pk_of(lambda c: make_render(make_report(c)).report),
     ),
     "reports:render_status": Case(perm=Perm.VIEW, target=pk_of(lambda c: make_render(make_report(c)))),
     "reports:render_download": Case(
-        perm=Perm.VIEW, target=pk_of(lambda c: make_render(make_report(c))), logs_download=True,
+        perm=Perm.VIEW,
+        target=pk_of(lambda c: make_render(make_report(c))),
+        logs_download=True,
     ),
     "reports:batch_detail": Case(perm=Perm.VIEW, target=pk_of(make_batch)),
     "reports:batch_zip": Case(perm=Perm.VIEW, target=pk_of(make_batch), logs_download=True),

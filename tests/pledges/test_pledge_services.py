@@ -84,7 +84,9 @@ def test_full_workflow_return_resubmit_accept_assess_evaluate(world):
     assert pledge.state == PledgeState.SUBMITTED and pledge.items.count() == 1
     services.pledge_accept(pledge=pledge)
     item = pledge.items.get()
-    services.pledge_self_assess(pledge=pledge, assessments=[AssessmentInput(item_id=item.pk, result="done", note="Đạt")])
+    services.pledge_self_assess(
+        pledge=pledge, assessments=[AssessmentInput(item_id=item.pk, result="done", note="Đạt")]
+    )
     item.refresh_from_db()
     assert item.result == "done" and item.assessed_on == datetime.date(2024, 3, 15)
     services.pledge_evaluate(pledge=pledge, evaluation="good", comment="Tốt")

@@ -127,7 +127,9 @@ def test_review_accept_and_return_from_the_detail_page(world, login):
 
 
 def test_roster_shows_states_and_exempt_people(world, login):
-    exempt = PersonFactory(organization=world.cell_a1, full_name="Lê Văn Hưu", exemption="retired", exemption_reason="Hưu trí")
+    exempt = PersonFactory(
+        organization=world.cell_a1, full_name="Lê Văn Hưu", exemption="retired", exemption_reason="Hưu trí"
+    )
     services.pledge_create(person=world.people_a1[0], year=2024, items=[ItemInput(content="Một")], submit=True)
     response = login(world.a1_secretary).get(reverse("pledges:roster", args=[world.cell_a1.pk, 2024]))
     rows = {row.person.pk: row.status for row in response.context["rows"]}
@@ -164,8 +166,13 @@ def test_cell_evaluation_screen_evaluates_accepted_pledges(world, login):
     client = login(world.a1_secretary)
     url = reverse("pledges:cell_evaluation", args=[world.cell_a1.pk, 2024])
     assert client.get(url).status_code == 200
-    data = {"eval-TOTAL_FORMS": "1", "eval-INITIAL_FORMS": "1", "eval-0-pledge_id": str(pledge.pk),
-            "eval-0-evaluation": "excellent", "eval-0-comment": "Gương mẫu"}
+    data = {
+        "eval-TOTAL_FORMS": "1",
+        "eval-INITIAL_FORMS": "1",
+        "eval-0-pledge_id": str(pledge.pk),
+        "eval-0-evaluation": "excellent",
+        "eval-0-comment": "Gương mẫu",
+    }
     assert client.post(url, data).status_code == 302
     pledge.refresh_from_db()
     assert pledge.evaluation == "excellent"

@@ -49,8 +49,15 @@ def test_pdf_render_is_stored_with_hash_and_figures(world, planned, django_captu
     assert hashlib.sha256(content).hexdigest() == render.sha256 and render.size == len(content)
     assert render.figures["pledges_registered"] == 1 and render.figures["people_required"] == 6
     text = pdf_text(content)
-    for heading in ("BÁO CÁO", "I. KHÁI QUÁT TÌNH HÌNH", "4. Kết quả thi đua", "III. PHƯƠNG HƯỚNG NHIỆM VỤ NĂM 2025",
-                    "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG ỦY SỞ CÔNG THƯƠNG", "PHỤ LỤC"):
+    for heading in (
+        "BÁO CÁO",
+        "I. KHÁI QUÁT TÌNH HÌNH",
+        "4. Kết quả thi đua",
+        "III. PHƯƠNG HƯỚNG NHIỆM VỤ NĂM 2025",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "ĐẢNG ỦY SỞ CÔNG THƯƠNG",
+        "PHỤ LỤC",
+    ):
         assert heading in text
     assert "Có 1/6 cán bộ, đảng viên, quần chúng đăng ký" in text
     assert "16,7%" in text
@@ -59,7 +66,9 @@ def test_pdf_render_is_stored_with_hash_and_figures(world, planned, django_captu
 def test_narrative_html_is_escaped_and_long_text_paginates(world, planned, django_capture_on_commit_callbacks):
     report = services.report_open(organization=world.cell_a1, year=2024)
     long_text = "\n".join(f"Đoạn {i}: " + "phong trào thi đua làm theo Bác " * 12 for i in range(80))
-    services.report_update(report=report, data={"general_situation": "<script>alert(1)</script>\n" + long_text}, expected_version=None)
+    services.report_update(
+        report=report, data={"general_situation": "<script>alert(1)</script>\n" + long_text}, expected_version=None
+    )
     content = rendered(report, capture=django_capture_on_commit_callbacks).file.read()
     assert "<script>alert(1)</script>" in pdf_text(content)
     assert pdf_pages(content) >= 5
@@ -150,7 +159,9 @@ def test_broker_down_keeps_the_job_and_the_request_can_be_repeated(world, planne
     from reports.tasks import render_report_task
 
     report = services.report_open(organization=world.cell_a1, year=2024)
-    broker_down = mock.patch.object(render_report_task, "apply_async", side_effect=KombuOperationalError("Connection refused"))
+    broker_down = mock.patch.object(
+        render_report_task, "apply_async", side_effect=KombuOperationalError("Connection refused")
+    )
     with broker_down, pytest.raises(services.QueueUnavailable), django_capture_on_commit_callbacks(execute=True):
         services.render_request(report=report, format="pdf")
     render = ReportRender.objects.get()

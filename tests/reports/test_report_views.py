@@ -22,7 +22,9 @@ def test_clerk_opens_edits_renders_and_downloads(world, planned, login, django_c
     assert response.url == reverse("reports:report_edit", args=[report.pk])
     form = client.get(response.url).context["form"]
     data = {name: form.initial.get(name) or "" for name in form.fields}
-    data.update({"general_situation": "Tình hình chung <b>đậm</b>", "signer_name": "Nguyễn Văn A", "version": report.version})
+    data.update(
+        {"general_situation": "Tình hình chung <b>đậm</b>", "signer_name": "Nguyễn Văn A", "version": report.version}
+    )
     assert client.post(response.url, data).status_code == 302
     report.refresh_from_db()
     assert report.signer_name == "Nguyễn Văn A"
@@ -84,12 +86,16 @@ def test_bloc_clerk_renders_the_subtree_and_downloads_a_zip(world, planned, logi
     detail = client.get(response.url)
     assert detail.context["ready"] == 6
     batch = detail.context["batch"]
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(reverse("reports:batch_zip", args=[batch.pk])).streaming_content)))
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get(reverse("reports:batch_zip", args=[batch.pk])).streaming_content))
+    )
     assert len(archive.namelist()) == 6
     assert login(world.a_clerk).get(reverse("reports:batch_detail", args=[batch.pk])).status_code == 404
 
 
-def test_superior_sees_which_subordinate_reports_are_finalized(world, planned, login, django_capture_on_commit_callbacks):
+def test_superior_sees_which_subordinate_reports_are_finalized(
+    world, planned, login, django_capture_on_commit_callbacks
+):
     report = services.report_open(organization=world.committee_a, year=2024)
     with django_capture_on_commit_callbacks(execute=True):
         services.render_request(report=report, format="pdf")

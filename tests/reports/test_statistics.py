@@ -20,14 +20,17 @@ pytestmark = pytest.mark.django_db
 def assess(pledge, *results):
     items = list(pledge.items.order_by("position"))
     pledge_services.pledge_self_assess(
-        pledge=pledge, assessments=[AssessmentInput(item_id=i.pk, result=r) for i, r in zip(items, results, strict=True)]
+        pledge=pledge,
+        assessments=[AssessmentInput(item_id=i.pk, result=r) for i, r in zip(items, results, strict=True)],
     )
 
 
 @pytest.fixture
 def data(world):
     an, binh, chi = world.people_a1
-    exempt = PersonFactory(organization=world.cell_a1, full_name="Lê Văn Dũng", exemption="retired", exemption_reason="Hưu trí")
+    exempt = PersonFactory(
+        organization=world.cell_a1, full_name="Lê Văn Dũng", exemption="retired", exemption_reason="Hưu trí"
+    )
     em = PersonFactory(organization=world.cell_a1, full_name="Hồ Thị Em", category=PersonCategory.YOUTH_UNION)
     p_an = pledge_services.pledge_create(person=an, year=2024, items=[ItemInput("Một"), ItemInput("Hai")], submit=True)
     pledge_services.pledge_accept(pledge=p_an)
@@ -36,25 +39,61 @@ def data(world):
     p_em = pledge_services.pledge_create(person=em, year=2024, items=[ItemInput("Một")], submit=True)
     Pledge.objects.filter(pk=p_em.pk).update(on_time=False)
     a2 = world.people_a2[0]
-    p_a2 = pledge_services.pledge_create(person=a2, year=2024, items=[ItemInput("A"), ItemInput("B"), ItemInput("C")], submit=True)
+    p_a2 = pledge_services.pledge_create(
+        person=a2, year=2024, items=[ItemInput("A"), ItemInput("B"), ItemInput("C")], submit=True
+    )
     pledge_services.pledge_accept(pledge=p_a2)
     assess(p_a2, "done", "done", "not_done")
     pledge_services.pledge_evaluate(pledge=p_a2, evaluation="good")
-    pledge_services.collective_pledge_create(organization=world.committee_a, year=2024, items=[ItemInput("X"), ItemInput("Y")])
-    session_create(organization=world.cell_a1, data=SessionInput(
-        held_on=datetime.date(2024, 3, 10), kind=SessionKind.STUDY, topic="Học chuyên đề", attendee_ids=[an.pk, binh.pk, em.pk]))
-    session_create(organization=world.cell_a1, data=SessionInput(
-        held_on=datetime.date(2024, 3, 12), kind=SessionKind.THEMATIC, topic="Sinh hoạt quý I", attendee_ids=[an.pk]))
-    session_create(organization=world.bloc, data=SessionInput(
-        held_on=datetime.date(2024, 3, 1), kind=SessionKind.ONLINE, topic="Hội nghị trực tuyến",
-        extra_party_members=100, extra_union_members=50, extra_others=10, bridge_points=12))
+    pledge_services.collective_pledge_create(
+        organization=world.committee_a, year=2024, items=[ItemInput("X"), ItemInput("Y")]
+    )
+    session_create(
+        organization=world.cell_a1,
+        data=SessionInput(
+            held_on=datetime.date(2024, 3, 10),
+            kind=SessionKind.STUDY,
+            topic="Học chuyên đề",
+            attendee_ids=[an.pk, binh.pk, em.pk],
+        ),
+    )
+    session_create(
+        organization=world.cell_a1,
+        data=SessionInput(
+            held_on=datetime.date(2024, 3, 12), kind=SessionKind.THEMATIC, topic="Sinh hoạt quý I", attendee_ids=[an.pk]
+        ),
+    )
+    session_create(
+        organization=world.bloc,
+        data=SessionInput(
+            held_on=datetime.date(2024, 3, 1),
+            kind=SessionKind.ONLINE,
+            topic="Hội nghị trực tuyến",
+            extra_party_members=100,
+            extra_union_members=50,
+            extra_others=10,
+            bridge_points=12,
+        ),
+    )
     exemplar_save(organization=world.cell_a1, year=2024, name="Mô hình A", status=Exemplar.Status.REGISTERED)
     exemplar_save(organization=world.committee_a, year=2024, name="Mô hình B", status=Exemplar.Status.REPLICATED)
-    commendation_save(organization=world.cell_a1, data=CommendationInput(
-        year=2024, form="praise", recipient_person=an, status=Commendation.Status.GRANTED,
-        decision_date=datetime.date(2024, 3, 1), authority="Đảng ủy Khối"))
-    commendation_save(organization=world.cell_a2, data=CommendationInput(
-        year=2024, form="certificate", recipient_organization=world.cell_a2, authority="Đảng ủy Khối"))
+    commendation_save(
+        organization=world.cell_a1,
+        data=CommendationInput(
+            year=2024,
+            form="praise",
+            recipient_person=an,
+            status=Commendation.Status.GRANTED,
+            decision_date=datetime.date(2024, 3, 1),
+            authority="Đảng ủy Khối",
+        ),
+    )
+    commendation_save(
+        organization=world.cell_a2,
+        data=CommendationInput(
+            year=2024, form="certificate", recipient_organization=world.cell_a2, authority="Đảng ủy Khối"
+        ),
+    )
     return {"exempt": exempt, "em": em}
 
 
@@ -106,7 +145,9 @@ def test_move_after_the_year_keeps_that_years_figures(world, data):
     with time_machine.travel(datetime.datetime(2023, 3, 1, tzinfo=datetime.UTC), tick=False):
         pledge_services.pledge_create(person=world.people_a2[1], year=2023, items=[ItemInput("Một")], submit=True)
     committee_services.reporting_year_close(year=2023)
-    committee_services.organization_move(organization=world.cell_a2, new_parent=world.committee_b, on=datetime.date(2024, 3, 15))
+    committee_services.organization_move(
+        organization=world.cell_a2, new_parent=world.committee_b, on=datetime.date(2024, 3, 15)
+    )
     a_2023 = organization_year_figures(organization=world.committee_a, year=2023)
     b_2023 = organization_year_figures(organization=world.committee_b, year=2023)
     assert a_2023.pledges_total == 1 and b_2023.pledges_total == 0

@@ -23,7 +23,10 @@ YEARS = [2023, 2024]
 
 
 def read(organization):
-    return {year: f and f.to_dict() for year, f in organization_years_figures(organization=organization, years=YEARS).items()}
+    return {
+        year: f and f.to_dict()
+        for year, f in organization_years_figures(organization=organization, years=YEARS).items()
+    }
 
 
 def counted_afresh(organization):
@@ -41,28 +44,50 @@ def test_every_kind_of_change_keeps_the_store_exact(world):
     read(world.province)  # builds the store; every change below is applied incrementally
     an, binh, chi = world.people_a1
 
-    pledge = pledge_services.pledge_create(person=an, year=2024, items=[ItemInput("Một"), ItemInput("Hai")], submit=True)
+    pledge = pledge_services.pledge_create(
+        person=an, year=2024, items=[ItemInput("Một"), ItemInput("Hai")], submit=True
+    )
     draft = pledge_services.pledge_create(person=binh, year=2024, items=[ItemInput("Một")])
     assert_store_is_exact(world)
     assert read(world.bloc)[2024]["pledges_registered"] == 1
 
-    pledge_services.pledge_update(pledge=draft, items=[ItemInput("A"), ItemInput("B"), ItemInput("C")], expected_version=None)
+    pledge_services.pledge_update(
+        pledge=draft, items=[ItemInput("A"), ItemInput("B"), ItemInput("C")], expected_version=None
+    )
     pledge_services.pledge_accept(pledge=pledge)
     items = list(pledge.items.order_by("position"))
     pledge_services.pledge_self_assess(
-        pledge=pledge, assessments=[AssessmentInput(item_id=items[0].pk, result="done"), AssessmentInput(item_id=items[1].pk, result="partly")]
+        pledge=pledge,
+        assessments=[
+            AssessmentInput(item_id=items[0].pk, result="done"),
+            AssessmentInput(item_id=items[1].pk, result="partly"),
+        ],
     )
     pledge_services.pledge_evaluate(pledge=pledge, evaluation="good")
     assert_store_is_exact(world)
     assert read(world.committee_a)[2024]["items_done"] == 1
 
-    session = session_create(organization=world.cell_a1, data=SessionInput(
-        held_on=datetime.date(2024, 3, 10), kind=SessionKind.THEMATIC, topic="Sinh hoạt quý I", attendee_ids=[an.pk, binh.pk]))
+    session = session_create(
+        organization=world.cell_a1,
+        data=SessionInput(
+            held_on=datetime.date(2024, 3, 10),
+            kind=SessionKind.THEMATIC,
+            topic="Sinh hoạt quý I",
+            attendee_ids=[an.pk, binh.pk],
+        ),
+    )
     exemplar_save(organization=world.cell_a1, year=2024, name="Mô hình A", status=Exemplar.Status.REGISTERED)
     assert_store_is_exact(world)
     # The session moves to the previous year: both years change.
-    session_update(session=session, data=SessionInput(
-        held_on=datetime.date(2023, 11, 10), kind=SessionKind.THEMATIC, topic="Sinh hoạt quý IV", attendee_ids=[chi.pk]))
+    session_update(
+        session=session,
+        data=SessionInput(
+            held_on=datetime.date(2023, 11, 10),
+            kind=SessionKind.THEMATIC,
+            topic="Sinh hoạt quý IV",
+            attendee_ids=[chi.pk],
+        ),
+    )
     assert_store_is_exact(world)
     assert read(world.cell_a1)[2023]["thematic_meetings"] == 1
 
@@ -78,7 +103,9 @@ def test_every_kind_of_change_keeps_the_store_exact(world):
 def test_reorganizations_and_plans_rebuild_the_year(world):
     read(world.province)
     pledge_services.pledge_create(person=world.people_a1[0], year=2024, items=[ItemInput("Một")], submit=True)
-    committee_services.organization_move(organization=world.cell_a1, new_parent=world.committee_b, on=datetime.date(2024, 3, 1))
+    committee_services.organization_move(
+        organization=world.cell_a1, new_parent=world.committee_b, on=datetime.date(2024, 3, 1)
+    )
     plan_save(organization=world.bloc, year=2024, required_thematic_meetings=4)
     assert_store_is_exact(world)
     assert read(world.committee_b)[2024]["pledges_registered"] == 1
@@ -103,10 +130,14 @@ def test_a_change_recounts_only_the_marked_organization(world):
     assert set(TallyMark.objects.values_list("organization_id", "year")) == {(world.cell_a1.pk, 2024)}
     read(world.bloc)
     assert not TallyMark.objects.exists()
-    assert {row.pk: (row.own, row.total) for row in Tally.objects.filter(year=2024, organization=world.cell_b1)} == untouched
+    assert {
+        row.pk: (row.own, row.total) for row in Tally.objects.filter(year=2024, organization=world.cell_b1)
+    } == untouched
 
 
-def test_recounting_costs_the_same_for_one_or_many_organizations(world, django_assert_num_queries, django_assert_max_num_queries):
+def test_recounting_costs_the_same_for_one_or_many_organizations(
+    world, django_assert_num_queries, django_assert_max_num_queries
+):
     read(world.province)
     pledge_services.pledge_create(person=world.people_a1[0], year=2024, items=[ItemInput("Một")], submit=True)
     with django_assert_max_num_queries(21) as one:

@@ -40,7 +40,7 @@ def served_templates() -> list[Path]:
 
 def test_the_scan_finds_each_kind():
     samples = {
-        '<script>alert(1)</script>': "inline <script> (give it a src, or use json_script)",
+        "<script>alert(1)</script>": "inline <script> (give it a src, or use json_script)",
         '<button type="button" onclick="go()">': "on...= event handler attribute",
         '<select class="form-select"\n        onchange="this.form.submit()">': "on...= event handler attribute",
         '<a href="javascript:history.back()">': "javascript: URL",
@@ -53,10 +53,10 @@ def test_the_scan_finds_each_kind():
 
 def test_the_scan_leaves_allowed_markup_alone():
     allowed = (
-        '<script src="{% static \'js/app.js\' %}"></script>'
+        "<script src=\"{% static 'js/app.js' %}\"></script>"
         '<script type="application/json" id="data">{}</script>'
         '<div class="progress-bar" data-progress="40">Đang xử lý: on=1</div>'
-        '<a href="{% url \'home\' %}" data-history-back>Quay lại</a>'
+        "<a href=\"{% url 'home' %}\" data-history-back>Quay lại</a>"
         '<input name="online" data-year-switch>'
     )
     assert violations(allowed) == []

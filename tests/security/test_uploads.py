@@ -46,9 +46,7 @@ def post(client, world, content: bytes, kind: str = "import_people"):
 
 @pytest.mark.parametrize("kind", ["import_people", "import_pledges"])
 def test_an_xlsm_renamed_xlsx_is_refused(world, login, kind):
-    content = with_parts(
-        workbook_bytes([person_row()]), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"}, edit=as_xlsm
-    )
+    content = with_parts(workbook_bytes([person_row()]), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"}, edit=as_xlsm)
     before = Person.objects.count()
     response = post(login(world.a_clerk), world, content, kind)
     assert response.status_code == 200
@@ -65,7 +63,7 @@ def test_an_excel4_macro_sheet_is_refused(world, login):
 
 def test_a_formula_is_read_as_its_cached_value_never_evaluated(world, login):
     # A "DDE" formula that would start a program in a spreadsheet application that ran it.
-    formula = b"<c r=\"A2\" t=\"str\"><f>cmd|' /C calc'!A0</f><v>L\xc3\xaa V\xc4\x83n Minh</v></c>"
+    formula = b'<c r="A2" t="str"><f>cmd|\' /C calc\'!A0</f><v>L\xc3\xaa V\xc4\x83n Minh</v></c>'
 
     def put_formula(name: str, data: bytes) -> bytes:
         if name == "xl/worksheets/sheet1.xml":

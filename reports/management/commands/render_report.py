@@ -38,7 +38,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {output} ({render.size} bytes, sha256 {render.sha256}).")
 
     def _organization(self, value: str) -> Organization:
-        query = Organization.objects.filter(pk=int(value)) if value.isdigit() else Organization.objects.filter(name=value)
+        query = (
+            Organization.objects.filter(pk=int(value)) if value.isdigit() else Organization.objects.filter(name=value)
+        )
         organization = query.first()
         if organization is None:
             raise CommandError(f"No organization {value!r}.")
