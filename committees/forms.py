@@ -1,10 +1,22 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import DownloadLog, Person
 from committees.text import normalize_text
+
+
+def attach_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, so the page comes back filled with the
+    messages beside their fields (or above the form when they name none). The API's twin is
+    committees.api.common.api_errors."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class NormalizedFormMixin:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from committees.models import Organization, Person, Role, RoleAssignment, subtree_q
+from committees.models import Organization, Person, Role, RoleAssignment, YearOpening, subtree_q
 
 
 class Perm(StrEnum):
@@ -196,6 +196,18 @@ def get_person_for_user_or_404(user, pk, perm: Perm = Perm.VIEW) -> Person:
     person = _get_or_404(scope_filter(Person.objects.select_related("organization"), user), pk)
     require(user, person.organization, perm)
     return person
+
+
+def get_year_opening_for_user_or_404(user, pk, perm: Perm = Perm.VIEW) -> YearOpening:
+    """An opening of a year: that of a subtree follows its organization; one of the whole tree
+    concerns everyone, so only the superuser reaches it."""
+    opening = _get_or_404(YearOpening.objects.select_related("organization", "requested_by"), pk)
+    if opening.organization is None:
+        if not scope_for(user).is_superuser:
+            raise Http404
+        return opening
+    require(user, opening.organization, perm)
+    return opening
 
 
 def get_in_scope_or_404(queryset: QuerySet, user, pk, perm: Perm = Perm.VIEW, *, via: str = "organization"):

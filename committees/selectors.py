@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from committees.models import CELL_KINDS, DownloadLog, Organization, Person, subtree_q
+from committees.models import CELL_KINDS, DownloadLog, Organization, Person, YearOpening, ancestor_paths, subtree_q
 from committees.permissions import Scope, scope_filter
 from committees.text import search_key, vietnamese_sort_key
 
@@ -119,3 +119,14 @@ def download_log_entries(
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def year_openings_of(*, organization: Organization) -> list[YearOpening]:
+    """The openings that cover the organization: its own, its superiors' and the whole tree's."""
+    return list(
+        YearOpening.objects.filter(
+            Q(organization__isnull=True) | Q(organization__path__in=ancestor_paths(organization.path))
+        )
+        .select_related("organization", "requested_by")
+        .order_by("-year", "-created_at")[:20]
+    )

@@ -125,6 +125,28 @@ def year_opening_run(*, opening_id: int) -> YearOpening | None:
     return opening
 
 
+# An opening still queued after this long was never taken by a worker (none running, or the
+# broker lost it): the page offers to send it again.
+OPENING_STALE_AFTER = datetime.timedelta(minutes=2)
+
+
+def year_opening_can_retry(*, opening: YearOpening) -> bool:
+    if opening.state == YearOpening.State.FAILED:
+        return True
+    return opening.state == YearOpening.State.QUEUED and timezone.now() - opening.created_at > OPENING_STALE_AFTER
+
+
+@transaction.atomic
+def year_opening_retry(*, opening: YearOpening) -> YearOpening:
+    opening = YearOpening.objects.select_for_update().get(pk=opening.pk)
+    if not year_opening_can_retry(opening=opening):
+        raise ValidationError(_("Yêu cầu mở năm này đang được xử lý hoặc đã xong."))
+    opening.state, opening.error, opening.created_at = YearOpening.State.QUEUED, "", timezone.now()
+    opening.save(update_fields=["state", "error", "created_at"])
+    transaction.on_commit(lambda: _enqueue_opening(opening.pk))
+    return opening
+
+
 def year_trees_repair() -> dict[int, SyncResult]:
     """Repair the tree of every open year from the live tree and its dated history."""
     return {year: year_tree_sync(year) for year in open_years()}

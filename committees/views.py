@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees import selectors, services
-from committees.forms import PersonForm, PersonSearchForm
+from committees.forms import PersonForm, PersonSearchForm, attach_errors
 from committees.models import Organization, Role
 from committees.permissions import (
     Grant,
@@ -95,7 +95,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             person = services.person_create(organization=organization, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Đã thêm “%(name)s”.") % {"name": person.full_name})
             return redirect("committees:organization_detail", organization.pk)
@@ -128,7 +128,7 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("committees:person_detail", person.pk)
@@ -149,14 +149,6 @@ def people_search(request: HttpRequest) -> HttpResponse:
         results = selectors.people_search(user=request.user, query=form.cleaned_data["q"])
     template = "committees/partials/people_results.html" if request.htmx else "committees/people_search.html"
     return render(request, template, {"form": form, "results": results})
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from committees.models import Organization, OrganizationYear, ReportingYear
 
 YEAR_MIN = 2000
+# How far back a page offers to open a year (a province starting mid-term records the term).
+OPENABLE_SPAN = 5
 
 
 def latest_openable_year() -> int:
@@ -74,6 +76,13 @@ def year_choices(organization: Organization | None, current: int | None = None) 
     if current is not None and year_in_range(current):
         years.add(current)
     return sorted(years, reverse=True)
+
+
+def openable_years() -> list[int]:
+    """The years a clerk may ask to open, newest first: next year back to a few years ago
+    (older years are opened, if ever, by an administrator for the whole tree)."""
+    latest = latest_openable_year()
+    return list(range(latest, max(YEAR_MIN, latest - OPENABLE_SPAN) - 1, -1))
 
 
 def ensure_open_for(*, organization: Organization, year: int) -> None:

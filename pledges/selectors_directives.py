@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from committees.models import Organization, subtree_q
+from committees.models import Organization, ancestor_paths, subtree_q
 from committees.permissions import scope_for
 from committees.text import normalize_text
 from pledges.models import Directive, Plan, Theme
@@ -57,6 +57,14 @@ def directive_registry(*, user, query: str = "", year: int | None = None) -> Que
 def directive_years(user) -> list[int]:
     """Years in which some visible directive was issued, newest first."""
     return sorted({d.year for d in directives_visible_to(user).dates("issued_on", "year")}, reverse=True)
+
+
+def directive_issuers(organization: Organization) -> list[Organization]:
+    """Who may have issued a directive registered at `organization`: itself and its superiors,
+    nearest first (active ones; a body outside the tree is named instead)."""
+    paths = ancestor_paths(organization.path)
+    found = {org.path: org for org in Organization.objects.filter(path__in=paths, dissolved_on__isnull=True)}
+    return [found[path] for path in paths if path in found]
 
 
 def directive_cascade(directive: Directive | None) -> list[Directive]:

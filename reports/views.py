@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.audit import download_record
+from committees.forms import attach_errors
 from committees.models import DownloadLog, Organization
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
@@ -72,7 +73,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 report=report, data=data, expected_version=form.cleaned_data["version"], by=request.user
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Đã lưu nội dung báo cáo."))
             return redirect("reports:report_page", report.organization_id, report.year)
@@ -82,14 +83,6 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "reports/report_edit.html", context)
-
-
-def _attach(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

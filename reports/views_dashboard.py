@@ -30,13 +30,17 @@ def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organization, current, previous = _figures(request, pk, year)
     sort = request.GET.get("sap-xep", "name")
     descending = request.GET.get("giam") == "1"
+    perms = perms_for(request.user, organization)
     context = {
         "organization": organization,
         "year": year,
         "years": year_choices(organization, year),
+        # Figures exist exactly where the organization stands in the year's tree.
+        "year_open": current is not None,
+        "can_open_year": current is None and Perm.PLAN in perms,
         "tabs": TABS,
         "active_tab": "dashboard",
-        "perms": perms_for(request.user, organization),
+        "perms": perms,
         "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
         "crumb_url_name": "reports:dashboard",
         "current": current,

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from committees.forms import NormalizedFormMixin
+from committees.models import Organization
 from pledges.models import Directive, Theme
-from pledges.selectors_directives import directive_choices, themes_for_year
+from pledges.selectors_directives import directive_choices, directive_issuers, themes_for_year
 from pledges.services.plans import symbol_parse
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+CENTRAL_ISSUER = "central"
 REASON_MAX_LENGTH = 90  # "Mở lại: " + reason must fit the history's 100-character change reason
 
 
@@ -42,6 +44,13 @@ class PlanForm(NormalizedFormMixin, forms.Form):
         required=False,
         empty_label=_("— Chuyên đề năm (mặc định) —"),
     )
+    new_theme = forms.CharField(
+        label=_("Chuyên đề năm mới"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Năm chưa có chuyên đề: ghi tên chuyên đề năm theo văn bản của cấp trên."),
+    )
     pledge_deadline = forms.DateField(
         label=_("Hạn nộp bản đăng ký cá nhân"),
         required=False,
@@ -66,6 +75,8 @@ class PlanForm(NormalizedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["directive"].queryset = directive_choices(user)
         self.fields["theme"].queryset = themes_for_year(year)
+        if Theme.objects.filter(kind=Theme.Kind.YEARLY, year=year).exists():
+            del self.fields["new_theme"]
         self.fields["directive"].error_messages["invalid_choice"] = _("Văn bản đã chọn không có trong sổ văn bản.")
         self.fields["theme"].error_messages["invalid_choice"] = _("Chuyên đề đã chọn không dùng được cho năm này.")
         self.fields["pledge_deadline"].error_messages["invalid"] = _("Ngày không hợp lệ (dd/mm/yyyy).")
@@ -96,17 +107,38 @@ class DirectiveForm(NormalizedFormMixin, forms.Form):
         required=False,
         empty_label=_("— Không —"),
     )
+    issuer = forms.ChoiceField(
+        label=_("Cơ quan ban hành"),
+        required=False,
+        help_text=_("Tổ chức ban hành văn bản: chính tổ chức, một cấp trên, hoặc cơ quan Trung ương."),
+    )
     issuer_name = forms.CharField(
-        label=_("Cơ quan ban hành (ghi trên văn bản)"),
+        label=_("Tên cơ quan ban hành (ghi trên văn bản)"),
         max_length=200,
         required=False,
-        help_text=_("Để trống: dùng tên tổ chức."),
+        help_text=_("Bắt buộc với cơ quan Trung ương, ví dụ Bộ Chính trị; để trống: dùng tên tổ chức."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["implements"].queryset = directive_choices(user)
         self.fields["implements"].error_messages["invalid_choice"] = _("Văn bản đã chọn không có trong sổ văn bản.")
+        # The organization itself and its superiors, nearest first, then a body outside the tree.
+        self.issuers = {str(org.pk): org for org in directive_issuers(organization)}
+        self.fields["issuer"].choices = [(pk, org.name) for pk, org in self.issuers.items()] + [
+            (CENTRAL_ISSUER, _("Cơ quan Trung ương hoặc ngoài hệ thống"))
+        ]
+        self.fields["issuer"].initial = self.default_issuer = str(organization.pk)
+        self.fields["issuer"].error_messages["invalid_choice"] = _("Hãy chọn cơ quan ban hành trong danh sách.")
+
+    def issuing_organization(self) -> Organization | None:
+        return self.issuers.get(self.cleaned_data["issuer"] or self.default_issuer)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("issuer") == CENTRAL_ISSUER and not cleaned.get("issuer_name"):
+            self.add_error("issuer_name", _("Hãy ghi tên cơ quan ban hành, ví dụ Bộ Chính trị."))
+        return cleaned
 
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"]

@@ -63,6 +63,11 @@ def directive_create(
     parsed = symbol_parse(symbol)
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("Ngày ban hành không thể ở tương lai.")})
+    if implements is not None and (implements.symbol, implements.issued_on) == (
+        f"{parsed.number:02d}-{parsed.type_code}/{parsed.issuer_code}",
+        issued_on,
+    ):
+        raise ValidationError({"implements": _("Một văn bản không thể thực hiện chính nó.")})
     if implements is not None and implements.issued_on > issued_on:
         raise ValidationError({"implements": _("Văn bản được thực hiện phải ban hành trước.")})
     title = normalize_text(title)
@@ -90,6 +95,19 @@ def theme_for_year(year: int) -> Theme | None:
     return Theme.objects.filter(kind=Theme.Kind.YEARLY, year=year).first()
 
 
+def _yearly_theme_create(*, year: int, title: str) -> Theme:
+    """The year's theme, written by the first plan of the year that names it (themes are
+    national: every organization's plan of the year then offers it)."""
+    if theme_for_year(year) is not None:
+        raise ValidationError(
+            {"new_theme": _("Năm %(year)s đã có chuyên đề năm: hãy chọn chuyên đề đó.") % {"year": year}}
+        )
+    theme = Theme(kind=Theme.Kind.YEARLY, year=year, title=normalize_text(title))
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
 @transaction.atomic
 def plan_save(
     *,
@@ -99,6 +117,7 @@ def plan_save(
     theme: Theme | None = None,
     pledge_deadline: datetime.date | None = None,
     required_thematic_meetings: int = 2,
+    new_theme: str = "",
     by=None,
 ) -> Plan:
     ensure_year_in_range(year)
@@ -116,6 +135,8 @@ def plan_save(
         raise ValidationError({"pledge_deadline": _("Hạn nộp phải nằm trong năm %(year)s.") % {"year": year}})
     if not 0 <= required_thematic_meetings <= 12:
         raise ValidationError({"required_thematic_meetings": _("Số buổi sinh hoạt chuyên đề phải từ 0 đến 12.")})
+    if normalize_text(new_theme):
+        theme = _yearly_theme_create(year=year, title=new_theme)
     plan.directive = directive
     plan.theme = theme or theme_for_year(year)
     plan.pledge_deadline = deadline

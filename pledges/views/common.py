@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from functools import wraps
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -84,15 +83,6 @@ def _same_page_for_another_organization(request: HttpRequest) -> str | None:
     if match is not None and set(match.kwargs) == {"pk", "year"}:
         return match.view_name
     return None
-
-
-def attach_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form so the page comes back filled."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def follow_year_picker(view):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from committees import selectors as committee_selectors
+from committees.forms import attach_errors
 from committees.models import Person, subtree_q
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.forms.exemplars import ExemplarForm
@@ -18,7 +19,6 @@ from pledges.models import Exemplar
 from pledges.services import records as services
 from pledges.services.common import year_is_closed
 from pledges.views.common import (
-    attach_errors,
     check_year,
     follow_year_picker,
     org_for,

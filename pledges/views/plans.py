@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees import selectors as committee_selectors
+from committees.forms import attach_errors
 from committees.permissions import Perm
 from committees.text import normalize_text
 from committees.years import year_in_range
@@ -26,7 +27,6 @@ from pledges.selectors_directives import (
 )
 from pledges.services import plans as services
 from pledges.views.common import (
-    attach_errors,
     check_year,
     follow_year_picker,
     org_for,
@@ -64,7 +64,7 @@ def _plan_page(request: HttpRequest, organization, year: int, *, form: PlanForm 
     own = governing if governing is not None and governing.organization_id == organization.pk else None
     cascade = directive_cascade(governing.directive) if governing is not None and governing.directive_id else []
     closed_by = closing_plan(organization=organization, year=year) if context["year_closed"] else None
-    can_edit = Perm.PLAN in perms and not context["year_closed"]
+    can_edit = Perm.PLAN in perms and context["year_open"] and not context["year_closed"]
     if form is None and can_edit:
         form = PlanForm(user=request.user, year=year, initial=_plan_initial(own, governing, year))
     context.update(
@@ -109,6 +109,7 @@ def plan_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 theme=data["theme"],
                 pledge_deadline=data["pledge_deadline"],
                 required_thematic_meetings=data["required_thematic_meetings"],
+                new_theme=data.get("new_theme", ""),
                 by=request.user,
             )
         except ValidationError as error:
@@ -202,7 +203,7 @@ def directive_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a directive issued by the organization."""
     organization = org_for(request, pk, Perm.PLAN)
     back_year = _year_param(request.GET.get("nam", ""))
-    form = DirectiveForm(request.POST or None, user=request.user)
+    form = DirectiveForm(request.POST or None, user=request.user, organization=organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -210,7 +211,7 @@ def directive_create(request: HttpRequest, pk: int) -> HttpResponse:
                 symbol=data["symbol"],
                 issued_on=data["issued_on"],
                 title=data["title"],
-                issuing_organization=organization,
+                issuing_organization=form.issuing_organization(),
                 issuer_name=data["issuer_name"],
                 implements=data["implements"],
             )
