@@ -8,6 +8,19 @@ before, is shown as part of it.
 from django.utils.translation import gettext_lazy as _
 
 HISTORY_LIMIT = 100
+CHANGE_REASON_MAX_LENGTH = 100  # simple-history's column
+
+
+def stamp(instance, *, by=None, reason: str | None = None) -> None:
+    """Say who makes the next save of `instance` and why, for the history row it writes
+    (django-simple-history reads these two attributes when it writes the row). Set before the
+    save: looking the row up afterwards by field values can hit an older identical one."""
+    if by is not None:
+        setattr(instance, "_history_user", by)  # noqa: B010 - the attribute simple-history reads
+    if reason is not None:
+        setattr(instance, "_change_reason", reason[:CHANGE_REASON_MAX_LENGTH])  # noqa: B010
+
+
 SAME_SAVE_SECONDS = 5
 
 

@@ -362,7 +362,7 @@ class CommendationForm(models.TextChoices):
 
 
 # The authority that grants each form; "other" and certificates name theirs explicitly.
-DEFAULT_AUTHORITY = {
+DEFAULT_AUTHORITY: dict[str, str] = {
     CommendationForm.PROVINCE_CHAIR: "Chủ tịch UBND tỉnh",
     CommendationForm.PRIME_MINISTER: "Thủ tướng Chính phủ",
     CommendationForm.LABOUR: "Tổng Liên đoàn Lao động Việt Nam",

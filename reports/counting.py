@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from committees.models import CELL_KINDS, PARTY_CATEGORIES, Membership, PersonCategory
@@ -127,7 +127,7 @@ def add_cell_units(tallies: Tallies, *, kind: str, required: int) -> None:
     tallies.units[(MEETINGS, required, held)] += 1
 
 
-def count_own(year: int, organization_ids: Iterable[int]) -> dict[int, Tallies]:
+def count_own(year: int, organization_ids: Iterable[int] | QuerySet) -> dict[int, Tallies]:
     """Own counts of each organization in `organization_ids` (ids, or a subquery of ids)."""
     tallies: dict[int, Tallies] = defaultdict(Tallies)
     _count_people(tallies, year, organization_ids)

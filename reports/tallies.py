@@ -44,12 +44,12 @@ BATCH_SIZE = 500
 
 def mark(pairs: Iterable[tuple[int | None, int | None]]) -> None:
     """Mark (organization id, year) pairs whose records changed. One query."""
-    pairs = sorted({(org_id, year) for org_id, year in pairs if org_id is not None and year is not None})
-    if not pairs:
+    kept = sorted({(org_id, year) for org_id, year in pairs if org_id is not None and year is not None})
+    if not kept:
         return
     now = timezone.now()
     TallyMark.objects.bulk_create(
-        [TallyMark(organization_id=org_id, year=year, marked_at=now) for org_id, year in pairs],
+        [TallyMark(organization_id=org_id, year=year, marked_at=now) for org_id, year in kept],
         update_conflicts=True,
         unique_fields=["organization_id", "year"],
         update_fields=["marked_at"],
@@ -131,7 +131,8 @@ def _rows(queryset, *, registrations: bool) -> list[Row]:
     fields = (*ROW_FIELDS, "organization__dissolved_on", *(("total_registrations",) if registrations else ()))
     rows = []
     for values in queryset.values_list(*fields):
-        row = Row(*values[: len(ROW_FIELDS)], dissolved=values[len(ROW_FIELDS)] is not None)
+        year, organization_id, path, depth, total, name, kind, dissolved_on = values[:8]
+        row = Row(year, organization_id, path, depth, total, name, kind, dissolved=dissolved_on is not None)
         rows.append(replace(row, registrations=values[-1]) if registrations else row)
     return rows
 
@@ -302,10 +303,10 @@ def _drop_marks(marks: list[tuple[int, int]]) -> None:
 
 def _required_meetings(year: int, org_by_path: dict[str, int], *, whole_year: bool = False):
     """A function path → thematic meetings required there: the nearest plan on the path."""
-    plans = Plan.objects.filter(year=year)
+    rows = Plan.objects.filter(year=year)
     if not whole_year:
-        plans = plans.filter(organization_id__in=set(org_by_path.values()))
-    plans = dict(plans.values_list("organization_id", "required_thematic_meetings"))
+        rows = rows.filter(organization_id__in=set(org_by_path.values()))
+    plans: dict[int, int] = dict(rows.values_list("organization_id", "required_thematic_meetings"))
 
     def required(path: str) -> int:
         for end in range(len(path), 0, -STEP):

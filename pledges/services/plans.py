@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from committees.models import Organization
 from committees.text import normalize_text
 from committees.years import closed_years, ensure_open_for, ensure_year_in_range
+from pledges.history import stamp
 from pledges.models import Directive, DocumentType, Plan, Theme, default_deadline
 from pledges.services.common import year_is_closed
 
@@ -141,8 +142,7 @@ def plan_save(
     plan.theme = theme or theme_for_year(year)
     plan.pledge_deadline = deadline
     plan.required_thematic_meetings = required_thematic_meetings
-    if by is not None:
-        plan._history_user = by
+    stamp(plan, by=by)
     plan.save()
     return plan
 
@@ -154,10 +154,7 @@ def plan_close(*, plan: Plan, by=None) -> Plan:
         raise ValidationError(_("Năm này đã khóa sổ."))
     plan.is_closed = True
     plan.closed_at = timezone.now()
-    plan._history_user = by
-    # Set before saving: update_change_reason() looks the record up by field values and can hit
-    # an older identical record (e.g. the creation) when two records share a timestamp.
-    plan._change_reason = "Khóa sổ"
+    stamp(plan, by=by, reason="Khóa sổ")
     plan.save()
     return plan
 
@@ -173,7 +170,6 @@ def plan_reopen(*, plan: Plan, reason: str, by=None) -> Plan:
         raise ValidationError(_("Năm này chưa khóa sổ."))
     plan.is_closed = False
     plan.closed_at = None
-    plan._history_user = by
-    plan._change_reason = f"Mở lại: {reason}"[:100]
+    stamp(plan, by=by, reason=f"Mở lại: {reason}")
     plan.save()
     return plan

@@ -291,7 +291,7 @@ def cell_evaluate(*, organization: Organization, year: int, evaluations: list[Ev
         try:
             pledge_evaluate(pledge=pledge, evaluation=entry.evaluation, comment=entry.comment, by=by)
         except ValidationError as error:
-            name = pledge.person.full_name if pledge.person_id else pledge.organization.name
+            name = pledge.person.full_name if pledge.person is not None else pledge.organization.name
             raise ValidationError(f"{name}: {' '.join(error.messages)}") from None
         count += 1
     return count

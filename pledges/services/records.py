@@ -190,7 +190,8 @@ def commendation_save(
     _check_commendation(organization, data)
     # Recorded where the recipient belongs (the person's organization, or the collective
     # itself), so the recipient's own lists and reports count it, and it moves on a merge.
-    home = data.recipient_organization or data.recipient_person.organization
+    # _check_commendation made sure there is exactly one recipient.
+    home = data.recipient_organization or data.recipient_person.organization  # type: ignore[union-attr]
     if home.pk != organization.pk:
         ensure_writable(organization=home, year=data.year)
     commendation = commendation or Commendation(proposed_by=by)
