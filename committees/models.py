@@ -1,6 +1,7 @@
 """The party-organization tree, the tree of each year, people and roles."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,9 @@ from treebeard.mp_tree import MP_Node
 from committees.text import normalize_text, search_key
 
 PATH_MAX_LENGTH = 255
+
+# Who performs a service call: a signed-in user, or None for the system (a command, a task).
+Actor = User | None
 
 
 class OrganizationKind(models.TextChoices):

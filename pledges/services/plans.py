@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Organization
+from committees.models import Actor, Organization
 from committees.text import normalize_text
 from committees.years import closed_years, ensure_open_for, ensure_year_in_range
 from pledges.history import stamp
@@ -119,7 +119,7 @@ def plan_save(
     pledge_deadline: datetime.date | None = None,
     required_thematic_meetings: int = 2,
     new_theme: str = "",
-    by=None,
+    by: Actor = None,
 ) -> Plan:
     ensure_year_in_range(year)
     if organization.is_dissolved:
@@ -148,7 +148,7 @@ def plan_save(
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan, by=None) -> Plan:
+def plan_close(*, plan: Plan, by: Actor = None) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_closed:
         raise ValidationError(_("Năm này đã khóa sổ."))
@@ -160,7 +160,7 @@ def plan_close(*, plan: Plan, by=None) -> Plan:
 
 
 @transaction.atomic
-def plan_reopen(*, plan: Plan, reason: str, by=None) -> Plan:
+def plan_reopen(*, plan: Plan, reason: str, by: Actor = None) -> Plan:
     """Reopen a closed year; the reason is kept in the plan's history."""
     reason = normalize_text(reason)
     if not reason:

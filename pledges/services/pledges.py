@@ -9,9 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Organization, Person
+from committees.models import Actor, Organization, Person
 from committees.text import normalize_multiline, normalize_text
 from committees.years import ensure_year_in_range
+from pledges.history import stamp
 from pledges.models import (
     CONTENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -93,7 +94,9 @@ def _require_items(items: list[ItemInput]) -> None:
 
 
 @transaction.atomic
-def pledge_create(*, person: Person, year: int, items: list[ItemInput], by=None, submit: bool = False) -> Pledge:
+def pledge_create(
+    *, person: Person, year: int, items: list[ItemInput], by: Actor = None, submit: bool = False
+) -> Pledge:
     """Start a personal pledge for `person` in `year`, as a draft or submitted at once."""
     ensure_year_in_range(year)
     ensure_person_in_year(person=person, year=year)
@@ -104,7 +107,7 @@ def pledge_create(*, person: Person, year: int, items: list[ItemInput], by=None,
         raise ValidationError(_("%(name)s đã có bản đăng ký năm %(year)s.") % {"name": person.full_name, "year": year})
     try:
         with transaction.atomic():
-            pledge = Pledge.objects.create(
+            pledge = Pledge(
                 kind=Pledge.Kind.PERSONAL,
                 person=person,
                 organization=person.organization,
@@ -112,18 +115,22 @@ def pledge_create(*, person: Person, year: int, items: list[ItemInput], by=None,
                 form=person.pledge_form,
                 created_by=by,
             )
+            stamp(pledge, by=by)
+            pledge.save()
     except IntegrityError:
         raise ValidationError(
             _("%(name)s đã có bản đăng ký năm %(year)s.") % {"name": person.full_name, "year": year}
         ) from None
     _replace_items(pledge, items)
     if submit:
-        _submit(pledge)
+        _submit(pledge, by)
     return pledge
 
 
 @transaction.atomic
-def collective_pledge_create(*, organization: Organization, year: int, items: list[ItemInput], by=None) -> Pledge:
+def collective_pledge_create(
+    *, organization: Organization, year: int, items: list[ItemInput], by: Actor = None
+) -> Pledge:
     """The committee's collective pledge (việc làm theo của tập thể cấp ủy)."""
     ensure_year_in_range(year)
     ensure_writable(organization=organization, year=year)
@@ -133,14 +140,16 @@ def collective_pledge_create(*, organization: Organization, year: int, items: li
         raise ValidationError(
             _("%(name)s đã có bản đăng ký tập thể năm %(year)s.") % {"name": organization.name, "year": year}
         )
-    pledge = Pledge.objects.create(kind=Pledge.Kind.COLLECTIVE, organization=organization, year=year, created_by=by)
+    pledge = Pledge(kind=Pledge.Kind.COLLECTIVE, organization=organization, year=year, created_by=by)
+    stamp(pledge, by=by)
+    pledge.save()
     _replace_items(pledge, items)
     return pledge
 
 
 @transaction.atomic
 def pledge_update(
-    *, pledge: Pledge, items: list[ItemInput], expected_version: int | None, by=None, submit: bool = False
+    *, pledge: Pledge, items: list[ItemInput], expected_version: int | None, by: Actor = None, submit: bool = False
 ) -> Pledge:
     """Replace the items of a draft or returned pledge (a collective one: any open state)."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -154,13 +163,14 @@ def pledge_update(
     items = _clean_items(items, pledge.year)
     _bump_version(pledge, expected_version)
     _replace_items(pledge, items)
+    stamp(pledge, by=by)
     pledge.save(update_fields=["updated_at"])
     if submit:
-        _submit(pledge)
+        _submit(pledge, by)
     return pledge
 
 
-def _submit(pledge: Pledge) -> None:
+def _submit(pledge: Pledge, by: Actor) -> None:
     if not pledge.is_personal:
         return
     if pledge.state not in EDITABLE_STATES:
@@ -173,18 +183,19 @@ def _submit(pledge: Pledge) -> None:
         # A returned pledge keeps the date it was first handed in.
         pledge.submitted_on = today
         pledge.on_time = today <= pledge_deadline(organization=pledge.organization, year=pledge.year)
+    stamp(pledge, by=by)
     pledge.save(update_fields=["state", "submitted_on", "on_time", "updated_at"])
 
 
 @transaction.atomic
-def pledge_submit(*, pledge: Pledge, by=None) -> Pledge:
+def pledge_submit(*, pledge: Pledge, by: Actor = None) -> Pledge:
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     ensure_writable(organization=pledge.organization, year=pledge.year)
-    _submit(pledge)
+    _submit(pledge, by)
     return pledge
 
 
-def _review(pledge: Pledge, *, state: str, comment: str, by) -> Pledge:
+def _review(pledge: Pledge, *, state: str, comment: str, by: Actor) -> Pledge:
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     ensure_writable(organization=pledge.organization, year=pledge.year)
     if pledge.state != PledgeState.SUBMITTED:
@@ -193,17 +204,18 @@ def _review(pledge: Pledge, *, state: str, comment: str, by) -> Pledge:
     pledge.review_comment = comment
     pledge.reviewed_by = by
     pledge.reviewed_at = timezone.now()
+    stamp(pledge, by=by)
     pledge.save(update_fields=["state", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
     return pledge
 
 
 @transaction.atomic
-def pledge_accept(*, pledge: Pledge, by=None, comment: str = "") -> Pledge:
+def pledge_accept(*, pledge: Pledge, by: Actor = None, comment: str = "") -> Pledge:
     return _review(pledge, state=PledgeState.ACCEPTED, comment=normalize_multiline(comment)[:NOTE_MAX_LENGTH], by=by)
 
 
 @transaction.atomic
-def pledge_return(*, pledge: Pledge, comment: str, by=None) -> Pledge:
+def pledge_return(*, pledge: Pledge, comment: str, by: Actor = None) -> Pledge:
     comment = normalize_multiline(comment)
     if not comment:
         raise ValidationError(_("Hãy ghi rõ lý do trả lại để người đăng ký sửa."))
@@ -220,7 +232,7 @@ class AssessmentInput:
 
 
 @transaction.atomic
-def pledge_self_assess(*, pledge: Pledge, assessments: list[AssessmentInput], by=None) -> Pledge:
+def pledge_self_assess(*, pledge: Pledge, assessments: list[AssessmentInput], by: Actor = None) -> Pledge:
     """Record the per-item self-assessment (done / partly / not done), during or at year end."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     ensure_writable(organization=pledge.organization, year=pledge.year)
@@ -240,13 +252,14 @@ def pledge_self_assess(*, pledge: Pledge, assessments: list[AssessmentInput], by
             raise ValidationError(_("Ghi chú kết quả dài quá %(max)s ký tự.") % {"max": NOTE_MAX_LENGTH})
         if (item.result, item.result_note) != (assessment.result, note):
             item.result, item.result_note, item.assessed_on = assessment.result, note, today
+            stamp(item, by=by)
             item.save(update_fields=["result", "result_note", "assessed_on"])
             changed.append(item)
     return pledge
 
 
 @transaction.atomic
-def pledge_evaluate(*, pledge: Pledge, evaluation: str, comment: str = "", by=None) -> Pledge:
+def pledge_evaluate(*, pledge: Pledge, evaluation: str, comment: str = "", by: Actor = None) -> Pledge:
     """The cell's year-end evaluation of a personal pledge."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     ensure_writable(organization=pledge.organization, year=pledge.year)
@@ -262,6 +275,7 @@ def pledge_evaluate(*, pledge: Pledge, evaluation: str, comment: str = "", by=No
     pledge.evaluation_comment = comment
     pledge.evaluated_by = by
     pledge.evaluated_at = timezone.now()
+    stamp(pledge, by=by)
     pledge.save(
         update_fields=["state", "evaluation", "evaluation_comment", "evaluated_by", "evaluated_at", "updated_at"]
     )
@@ -276,7 +290,9 @@ class EvaluationInput:
 
 
 @transaction.atomic
-def cell_evaluate(*, organization: Organization, year: int, evaluations: list[EvaluationInput], by=None) -> int:
+def cell_evaluate(
+    *, organization: Organization, year: int, evaluations: list[EvaluationInput], by: Actor = None
+) -> int:
     """Evaluate many pledges of one cell at once; all or nothing. Returns how many changed."""
     pledges = {p.pk: p for p in Pledge.objects.filter(organization=organization, year=year, kind=Pledge.Kind.PERSONAL)}
     count = 0

@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Membership, Organization, Person
+from committees.models import Actor, Membership, Organization, Person
 from committees.text import normalize_multiline, normalize_text
 from committees.years import ensure_year_in_range
+from pledges.history import stamp
 from pledges.models import (
     DEFAULT_AUTHORITY,
     Commendation,
@@ -83,23 +84,25 @@ def _apply_session(session: StudySession, data: SessionInput) -> None:
 
 
 @transaction.atomic
-def session_create(*, organization: Organization, data: SessionInput, by=None) -> StudySession:
+def session_create(*, organization: Organization, data: SessionInput, by: Actor = None) -> StudySession:
     people = _check_session(organization, data)
     session = StudySession(organization=organization, created_by=by)
     _apply_session(session, data)
     session.full_clean()
+    stamp(session, by=by)
     session.save()
     session.attendees.set(people)
     return session
 
 
 @transaction.atomic
-def session_update(*, session: StudySession, data: SessionInput, by=None) -> StudySession:
+def session_update(*, session: StudySession, data: SessionInput, by: Actor = None) -> StudySession:
     ensure_writable(organization=session.organization, year=session.held_on.year)
     already = frozenset(session.attendees.values_list("pk", flat=True))
     people = _check_session(session.organization, data, already=already)
     _apply_session(session, data)
     session.full_clean()
+    stamp(session, by=by)
     session.save()
     session.attendees.set(people)
     return session
@@ -119,7 +122,7 @@ def exemplar_save(
     unit: str = "",
     people: list[Person] | None = None,
     exemplar: Exemplar | None = None,
-    by=None,
+    by: Actor = None,
 ) -> Exemplar:
     ensure_year_in_range(year)
     ensure_writable(organization=organization, year=year)
@@ -136,6 +139,7 @@ def exemplar_save(
     exemplar.unit = normalize_text(unit)
     exemplar.status = status
     exemplar.full_clean()
+    stamp(exemplar, by=by)
     exemplar.save()
     exemplar.people.set(people)
     return exemplar
@@ -182,7 +186,7 @@ def _check_commendation(organization: Organization, data: CommendationInput) -> 
 
 @transaction.atomic
 def commendation_save(
-    *, organization: Organization, data: CommendationInput, commendation: Commendation | None = None, by=None
+    *, organization: Organization, data: CommendationInput, commendation: Commendation | None = None, by: Actor = None
 ) -> Commendation:
     """Record a proposal or a decision; who proposed it is kept."""
     if commendation is not None:
@@ -191,7 +195,8 @@ def commendation_save(
     # Recorded where the recipient belongs (the person's organization, or the collective
     # itself), so the recipient's own lists and reports count it, and it moves on a merge.
     # _check_commendation made sure there is exactly one recipient.
-    home = data.recipient_organization or data.recipient_person.organization  # type: ignore[union-attr]
+    # _check_commendation made sure there is exactly one recipient.
+    home = data.recipient_organization or data.recipient_person.organization  # type: ignore[union-attr]  # type: ignore[union-attr]
     if home.pk != organization.pk:
         ensure_writable(organization=home, year=data.year)
     commendation = commendation or Commendation(proposed_by=by)
@@ -208,5 +213,6 @@ def commendation_save(
     commendation.status = data.status
     commendation.proposed_to = data.proposed_to
     commendation.full_clean()
+    stamp(commendation, by=by)
     commendation.save()
     return commendation
