@@ -192,6 +192,47 @@ def get_organization_for_user_or_404(user, pk, perm: Perm = Perm.VIEW) -> Organi
     return organization
 
 
+# --- the tree from the pages ------------------------------------------------------------------
+# Founding a unit needs `organize` on its parent (the clerk's own organization included).
+# Renaming, moving, merging and dissolving a unit is a decision of its superiors: it needs
+# `organize` granted on an organization strictly above the unit, so a clerk never reorganizes
+# the organization it was granted on, and only the superuser acts on a root.
+
+
+def _organize_paths(scope: Scope) -> list[str]:
+    return [grant.path for grant in scope.grants if Perm.ORGANIZE in ROLE_PERMISSIONS[grant.role]]
+
+
+def may_reorganize(user, organization: Organization) -> bool:
+    """May the user rename, move, merge or dissolve `organization` (see above)?"""
+    scope = scope_for(user)
+    if Perm.ORGANIZE not in scope.perms_for(organization):
+        return False
+    path = organization.path
+    return scope.is_superuser or any(path != above and path.startswith(above) for above in _organize_paths(scope))
+
+
+def get_organization_to_reorganize_or_404(user, pk) -> Organization:
+    """404 out of scope; 403 in scope unless `may_reorganize`."""
+    organization = _get_or_404(organizations_visible_to(user), pk)
+    if not may_reorganize(user, organization):
+        raise PermissionDenied
+    return organization
+
+
+def organizations_to_organize(user) -> QuerySet[Organization]:
+    """Where the user may place a unit (a new parent, a merge target): the subtrees of the grants
+    carrying `organize`. Dissolved organizations are included, so that choosing one is refused
+    with the service's reason rather than as unknown; offer only the active ones."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Organization.objects.all()
+    condition = Q(pk__in=[])
+    for path in _outermost_paths(_organize_paths(scope)):
+        condition |= subtree_q(path)
+    return Organization.objects.filter(condition)
+
+
 def get_person_for_user_or_404(user, pk, perm: Perm = Perm.VIEW) -> Person:
     person = _get_or_404(scope_filter(Person.objects.select_related("organization"), user), pk)
     require(user, person.organization, perm)

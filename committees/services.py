@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from committees.models import (
     Membership,
@@ -240,6 +241,8 @@ def organization_create(
         raise ValidationError(_("Hãy nhập tên tổ chức."))
     # The founding date places the unit in the trees of its years (committees.year_tree).
     founded_on = founded_on or timezone.localdate()
+    # A closed year's tree is frozen: a unit founded in it could never be counted there.
+    _refuse_closed_year(founded_on)
     fields = {
         "name": name,
         "kind": kind,
@@ -261,6 +264,65 @@ def organization_create(
         organization=organization,
         effective_on=founded_on,
         to_organization=parent,
+        by=by,
+    )
+    return organization
+
+
+# What a rename may change, with the label its change is recorded under (the name has none).
+RENAMED_FIELDS = {
+    "name": "",
+    "short_name": gettext_lazy("tên viết tắt"),
+    "issuer_code": gettext_lazy("ký hiệu"),
+    "place_name": gettext_lazy("địa danh"),
+}
+
+
+@transaction.atomic
+def organization_rename(
+    *,
+    organization: Organization,
+    name: str,
+    short_name: str = "",
+    issuer_code: str | None = None,
+    place_name: str | None = None,
+    by=None,
+) -> Organization:
+    """Change the names an organization goes by (and its issuer code and place name, when given).
+
+    Names are live: every page and document produced from now on uses the new ones. The change
+    is recorded as an event of today, its details reading "old → new".
+    """
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    _refuse_dissolved(organization, _("“%(name)s” đã giải thể: không thể đổi tên."))
+    wanted = {"name": name, "short_name": short_name, "issuer_code": issuer_code, "place_name": place_name}
+    new = {
+        field: normalize_text(getattr(organization, field) if value is None else value)
+        for field, value in wanted.items()
+    }
+    if not new["name"]:
+        raise ValidationError({"name": _("Hãy nhập tên tổ chức.")})
+    for field, value in new.items():
+        limit = Organization._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise ValidationError({field: _("Tối đa %(limit)s ký tự.") % {"limit": limit}})
+    changes = []
+    for field, label in RENAMED_FIELDS.items():
+        old_value = getattr(organization, field)
+        if new[field] != old_value:
+            change = f"{old_value or '–'} → {new[field] or '–'}"
+            changes.append(f"{label}: {change}" if label else change)
+    if not changes:
+        raise ValidationError(_("Không có thay đổi nào: tên và các thông tin vẫn như cũ."))
+    for field, value in new.items():
+        setattr(organization, field, value)
+    organization.save(update_fields=[*new, "search_key"])
+    details_limit = OrganizationEvent._meta.get_field("details").max_length
+    OrganizationEvent.objects.create(
+        kind=OrganizationEvent.Kind.RENAME,
+        organization=organization,
+        effective_on=timezone.localdate(),
+        details="; ".join(changes)[:details_limit],
         by=by,
     )
     return organization

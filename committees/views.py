@@ -15,6 +15,7 @@ from committees.permissions import (
     Perm,
     get_organization_for_user_or_404,
     get_person_for_user_or_404,
+    may_reorganize,
     perms_for,
 )
 from committees.years import default_year
@@ -78,6 +79,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "organization": organization,
         "perms": perms_for(request.user, organization),
+        "may_reorganize": may_reorganize(request.user, organization),
         "crumbs": selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
         "children": selectors.organization_children_with_counts(organization=organization),
         "people": selectors.organization_people(organization=organization),
