@@ -1,7 +1,14 @@
 import time
 
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from committees.accounts import MUST_SET_PASSWORD_SESSION_KEY
 from committees.permissions import scope_for
 
 
@@ -52,3 +59,55 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class PasswordSetRequiredMiddleware:
+    """A new account chooses its own password before anything else.
+
+    A signed-in account whose profile says `must_set_password` (remembered in its session at
+    sign-in: committees.accounts.session_flag_on_login, so no query per request) is sent to the
+    "Đặt mật khẩu mới" page from every page but that one, sign-out, static and media files and
+    the health probe. The REST API answers 403 with a Vietnamese detail instead of redirecting;
+    an API token of such an account is refused the same way (one query, on token requests only).
+    """
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
+
+    def __call__(self, request):
+        path = request.path_info
+        if self._must_set_password(request, path) and not path.startswith(self.exempt_paths()):
+            if path.startswith(self.API_PREFIX):
+                detail = _("Tài khoản phải đặt mật khẩu mới trước khi dùng hệ thống: hãy đăng nhập trên trang web.")
+                return JsonResponse({"detail": detail}, status=403)
+            url = reverse("committees:password_set")
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+        return self.get_response(request)
+
+    def exempt_paths(self) -> tuple[str, ...]:
+        if self._exempt is None:
+            self._exempt = (
+                reverse("committees:password_set"),
+                reverse("logout"),
+                reverse("health"),
+                "/" + settings.STATIC_URL.lstrip("/"),
+                "/" + settings.MEDIA_URL.lstrip("/"),
+            )
+        return self._exempt
+
+    def _must_set_password(self, request, path: str) -> bool:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(MUST_SET_PASSWORD_SESSION_KEY) and request.user.is_authenticated:
+            return True
+        authorization = request.headers.get("Authorization", "")
+        if path.startswith(self.API_PREFIX) and authorization.startswith("Token "):
+            key = authorization.removeprefix("Token ").strip()
+            return Token.objects.filter(key=key, user__account_profile__must_set_password=True).exists()
+        return False

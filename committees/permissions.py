@@ -266,3 +266,73 @@ def _get_or_404(queryset: QuerySet, pk):
         return queryset.get(pk=int(pk))
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- accounts and roles: who may manage whose access ---------------------------------------------
+# A clerk manages the accounts of its subtree (Perm.ACCOUNTS); the roots of the tree belong to the
+# superuser alone. The services of committees/accounts.py ask these, and so do the account pages.
+
+
+def accounts_root_paths(user) -> list[str] | None:
+    """The tops of the subtrees where `user` holds ACCOUNTS; None for the superuser (everywhere)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    return _outermost_paths([g.path for g in scope.grants if Perm.ACCOUNTS in ROLE_PERMISSIONS[g.role]])
+
+
+def manages_accounts_at(user, path: str) -> bool:
+    """Whether the organization at `path` lies in the user's ACCOUNTS scope, a root only for the
+    superuser. Used for grants already made (revoke, deactivate): a grant on a dissolved
+    organization inside the scope gives no access, and may still be tidied away."""
+    roots = accounts_root_paths(user)
+    if roots is None:
+        return True
+    if len(path) <= Organization.steplen:  # a root of the tree
+        return False
+    return any(path.startswith(root) for root in roots)
+
+
+def may_manage_accounts_on(user, organization: Organization) -> bool:
+    """May `user` create an account or grant a role on `organization`? It needs ACCOUNTS there
+    (never on a dissolved organization), and only the superuser grants at a root."""
+    if Perm.ACCOUNTS not in perms_for(user, organization):
+        return False
+    return organization.depth > 1 or scope_for(user).is_superuser
+
+
+def organizations_for_accounts(user, *, within: Organization | None = None) -> QuerySet[Organization]:
+    """The organizations where `user` may create accounts and grant roles (`may_manage_accounts_on`),
+    optionally only those of the subtree of `within`, in tree order."""
+    organizations = Organization.objects.filter(dissolved_on__isnull=True)
+    roots = accounts_root_paths(user)
+    if roots is not None:
+        if not roots:
+            return organizations.none()
+        condition = Q()
+        for path in roots:
+            condition |= subtree_q(path)
+        organizations = organizations.filter(condition, depth__gt=1)
+    if within is not None:
+        organizations = organizations.filter(subtree_q(within.path))
+    return organizations.order_by("path")
+
+
+def accounts_under(user, organization: Organization) -> QuerySet:
+    """The accounts seen from `organization`, where `user` already holds ACCOUNTS: those with a role
+    in its subtree (on a dissolved organization too), and those without any role that `user`
+    created (any account without a role, for the superuser)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    with_role = RoleAssignment.objects.filter(subtree_q(organization.path, field="organization__path"))
+    roleless = ~Exists(RoleAssignment.objects.filter(user=OuterRef("pk")))
+    if not scope_for(user).is_superuser:
+        roleless &= Q(account_profile__created_by=user)
+    return get_user_model().objects.filter(Q(pk__in=with_role.values("user_id")) | roleless)
+
+
+def get_account_for_user_or_404(user, organization: Organization, pk):
+    """An account seen from `organization` (see `accounts_under`): 404 when it is not one of them.
+    The caller has already checked ACCOUNTS on `organization` (`get_organization_for_user_or_404`)."""
+    return _get_or_404(accounts_under(user, organization).select_related("account_profile"), pk)

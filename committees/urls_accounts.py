@@ -1,5 +1,29 @@
-"""URL patterns of committees: accounts (included from committees/urls.py)."""
+"""URL patterns of committees: accounts and roles (included from committees/urls.py).
 
-from django.urls import path  # noqa: F401
+The password reset pages are Django's own views under their standard names (config/urls.py).
+"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from committees import views_accounts as views
+
+ACCOUNT = "to-chuc/<int:pk>/tai-khoan/<int:user_id>/"
+
+urlpatterns: list = [
+    path("to-chuc/<int:pk>/tai-khoan/", views.account_list, name="account_list"),
+    path("to-chuc/<int:pk>/tai-khoan/them/", views.account_create, name="account_create"),
+    path("to-chuc/<int:pk>/tai-khoan/nhap-excel/", views.account_import, name="account_import"),
+    path("to-chuc/<int:pk>/tai-khoan/nhap-excel/tai-len/", views.account_import_upload, name="account_import_upload"),
+    path(
+        "to-chuc/<int:pk>/tai-khoan/mau-nhap-tai-khoan.xlsx",
+        views.account_import_template,
+        name="account_import_template",
+    ),
+    path(ACCOUNT, views.account_detail, name="account_detail"),
+    path(ACCOUNT + "phan-quyen/", views.role_grant, name="role_grant"),
+    path(ACCOUNT + "thu-hoi/<int:assignment_id>/", views.role_revoke, name="role_revoke"),
+    path(ACCOUNT + "khoa/", views.account_deactivate, name="account_deactivate"),
+    path(ACCOUNT + "mo-khoa/", views.account_reactivate, name="account_reactivate"),
+    path("to-chuc/<int:pk>/nhat-ky-phan-quyen/", views.role_log, name="role_log"),
+    path("dat-mat-khau-moi/", views.password_set, name="password_set"),
+]
