@@ -44,7 +44,6 @@ SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
 SECRETARIES = int(os.environ.get("BENCH_LOAD_SECRETARIES", "50"))
 REVIEWERS = int(os.environ.get("BENCH_LOAD_REVIEWERS", "10"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "3"))
-YEAR = 2024
 P95_TARGET_MS = 300
 SPAWN_RATE = 10  # users per second: the sign-ins (Argon2) are spread over the first seconds
 # When time is up, a user finishes the request under way (the locustfile's timeout is 60 s).
@@ -423,17 +422,21 @@ def summarize(report: dict, outcome: LoadOutcome) -> None:
 def run_load(
     source_url: str = DATABASE_URL,
     *,
+    year: int,
     seconds: int = SECONDS,
     secretaries: int = SECRETARIES,
     reviewers: int = REVIEWERS,
     workers: int = WORKERS,
 ) -> LoadOutcome:
-    """The whole load test; the source database must hold `seed_demo` data and have no session
-    open (close Django's connections first)."""
+    """The whole load test on `year`, the demo's year under way (`bench.run.demo_year()`); the
+    source database must hold `seed_demo` data and have no session open (close Django's
+    connections first)."""
     # A plain kill would leave the server, the worker and the copy behind: unwind instead.
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        return _run_load(source_url, seconds=seconds, secretaries=secretaries, reviewers=reviewers, workers=workers)
+        return _run_load(
+            source_url, year=year, seconds=seconds, secretaries=secretaries, reviewers=reviewers, workers=workers
+        )
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -442,14 +445,16 @@ def _exit_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def _run_load(source_url: str, *, seconds: int, secretaries: int, reviewers: int, workers: int) -> LoadOutcome:
+def _run_load(
+    source_url: str, *, year: int, seconds: int, secretaries: int, reviewers: int, workers: int
+) -> LoadOutcome:
     outcome = LoadOutcome(seconds=seconds, secretaries=secretaries, reviewers=reviewers, workers=workers)
     with tempfile.TemporaryDirectory(prefix="lamtheobac-load-") as directory, database_copy(source_url) as copy_url:
         work = Path(directory)
         env = server_environment(copy_url, work)
         plan = json.loads(
             run_python(
-                [str(Path(__file__)), "prepare", str(secretaries), str(reviewers), str(YEAR)], env, timeout=300
+                [str(Path(__file__)), "prepare", str(secretaries), str(reviewers), str(year)], env, timeout=300
             ).splitlines()[-1]
         )
         collect_static(env)
@@ -473,7 +478,7 @@ def _run_load(source_url: str, *, seconds: int, secretaries: int, reviewers: int
         ).split("|")
         outcome.pledges_written, outcome.people_with_new_pledge = int(written), int(people)
         outcome.figures_differ = json.loads(
-            run_python([str(Path(__file__)), "figures", str(YEAR)], env, timeout=600).splitlines()[-1]
+            run_python([str(Path(__file__)), "figures", str(year)], env, timeout=600).splitlines()[-1]
         )
         summarize(report, outcome)
     return outcome
@@ -573,10 +578,11 @@ def main() -> int:
     bench.ensure_database()
     bench.setup_django()
     bench.seed()
+    year = bench.demo_year()
     from django.db import connections
 
     connections.close_all()
-    outcome = run_load()
+    outcome = run_load(year=year)
     print(describe(outcome))
     for problem in outcome.problems:
         print(f"FAILED: {problem}")

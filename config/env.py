@@ -5,9 +5,11 @@ stops start-up instead of silently falling back to a default.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -76,3 +78,24 @@ def env_path(name: str, default: Path) -> Path:
     if not path.is_absolute():
         raise ImproperlyConfigured(f"{name} must be an absolute path; got {value!r}")
     return path
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """Mail addresses, comma-separated, each bare or with a name: `Tên A <a@x.vn>, b@y.vn` gives
+    `[("Tên A", "a@x.vn"), ("", "b@y.vn")]`. Unset or blank: none. A name holding a comma must be
+    quoted (`"Nguyễn, A" <a@x.vn>`)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return []
+    addresses = []
+    for display_name, address in getaddresses([value]):
+        try:
+            validate_email(address)
+        except ValidationError:
+            entry = f"{display_name} <{address}>" if display_name else address
+            raise ImproperlyConfigured(
+                f"{name} must be a comma-separated list of mail addresses such as "
+                f"'Tên A <a@example.vn>, b@example.vn'; {entry!r} is not an address in {value!r}"
+            ) from None
+        addresses.append((display_name, address))
+    return addresses

@@ -1,4 +1,9 @@
-"""Demo records for the demo province: complete years 2022 and 2023, and 2024 under way.
+"""Demo records for the demo province: the two years before this one complete, this year under way.
+
+Years and dates follow the day the demo is built (committees.demo.timeline): this year's
+records reach only up to today (sessions, hand-ins, self-assessments, models, commendations),
+so before the 30/4 deadline part of the pledges are still missing or drafts, after it most are
+in and some came late.
 
 Inserted in bulk (no per-row services) so that `seed_demo --members 60000` stays fast; the
 values obey the same rules the services enforce (one pledge per person and year, states and
@@ -11,7 +16,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from committees.demo.province import BLOC_NAME, CLOSED_YEARS, DEMO_YEARS, ROOT_NAME, TRADE_NAME
+from committees.demo.province import BLOC_NAME, ROOT_NAME, TRADE_NAME
+from committees.demo.timeline import Timeline, timeline
 from committees.models import CELL_KINDS, Membership, Organization, OrganizationKind, Person
 from pledges.models import (
     DEFAULT_AUTHORITY,
@@ -31,10 +37,14 @@ from pledges.models import (
     Theme,
 )
 
-TERM_THEME = (
-    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về ý chí tự lực, tự cường "
-    "và khát vọng phát triển đất nước phồn vinh, hạnh phúc"
-)
+# Party congress terms: 2021–2025, 2026–2030, ...
+FIRST_TERM_START = 2021
+TERM_LENGTH = 5
+# The real titles where we know them; other years get a neutral title.
+TERM_THEMES = {
+    2021: "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về ý chí tự lực, tự cường "
+    "và khát vọng phát triển đất nước phồn vinh, hạnh phúc",
+}
 YEAR_THEMES = {
     2022: "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng đội ngũ cán bộ, đảng viên "
     "thật sự tiên phong, gương mẫu, có đạo đức cách mạng trong sáng, bản lĩnh chính trị vững vàng, "
@@ -69,136 +79,118 @@ EXEMPLAR_NAMES = [
     "Mô hình “Dân vận khéo” tại cơ sở",
 ]
 
-# (symbol, date, title, issuer name, organization key, implements symbol)
-DIRECTIVES = [
+# The central documents every demo year implements, fixed in the past:
+# (symbol, date, title, implements symbol).
+CENTRAL_DIRECTIVES = [
     (
         "05-CT/TW",
         datetime.date(2016, 5, 15),
         "Về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
-        "Bộ Chính trị",
-        None,
         None,
     ),
     (
         "01-KL/TW",
         datetime.date(2021, 5, 18),
         "Về tiếp tục thực hiện Chỉ thị số 05-CT/TW của Bộ Chính trị",
-        "Bộ Chính trị",
-        None,
         "05-CT/TW",
     ),
-    (
-        "52-KH/TU",
-        datetime.date(2022, 3, 4),
-        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2022",
-        "",
-        "root",
-        "01-KL/TW",
-    ),
-    (
-        "30-KH/ĐUK",
-        datetime.date(2022, 3, 7),
-        "Về học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2022",
-        "",
-        "bloc",
-        "52-KH/TU",
-    ),
-    (
-        "475-CV/ĐUK",
-        datetime.date(2022, 4, 12),
-        "Về hướng dẫn học tập và đăng ký làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2022",
-        "",
-        "bloc",
-        "30-KH/ĐUK",
-    ),
-    (
-        "20-KH/ĐU",
-        datetime.date(2022, 4, 15),
-        "Về việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2022",
-        "",
-        "trade",
-        "30-KH/ĐUK",
-    ),
-    (
-        "95-KH/TU",
-        datetime.date(2023, 2, 20),
-        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2023",
-        "",
-        "root",
-        "01-KL/TW",
-    ),
-    (
-        "41-KH/ĐUK",
-        datetime.date(2023, 3, 1),
-        "Về học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2023",
-        "",
-        "bloc",
-        "95-KH/TU",
-    ),
-    (
-        "18-KH/ĐU",
-        datetime.date(2023, 3, 20),
-        "Về việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2023",
-        "",
-        "trade",
-        "41-KH/ĐUK",
-    ),
-    (
-        "120-KH/TU",
-        datetime.date(2024, 2, 26),
-        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2024",
-        "",
-        "root",
-        "01-KL/TW",
-    ),
-    (
-        "55-KH/ĐUK",
-        datetime.date(2024, 3, 5),
-        "Về học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2024",
-        "",
-        "bloc",
-        "120-KH/TU",
-    ),
-    (
-        "12-KH/ĐU",
-        datetime.date(2024, 3, 18),
-        "Về việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm 2024",
-        "",
-        "trade",
-        "55-KH/ĐUK",
-    ),
 ]
-PLAN_DIRECTIVES = {
-    ("bloc", 2022): "30-KH/ĐUK",
-    ("bloc", 2023): "41-KH/ĐUK",
-    ("bloc", 2024): "55-KH/ĐUK",
-    ("trade", 2022): "20-KH/ĐU",
-    ("trade", 2023): "18-KH/ĐU",
-    ("trade", 2024): "12-KH/ĐU",
+CENTRAL_ISSUER = "Bộ Chính trị"
+TITLES = {
+    "root": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm {year}",
+    "bloc": "Về học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm {year}",
+    "guide": "Về hướng dẫn học tập và đăng ký làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm {year}",
+    "trade": "Về việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh chuyên đề năm {year}",
 }
-OPEN_YEAR = 2024
+# Each demo year's cascade, oldest demo year first: the Tỉnh ủy's plan early in the year, the
+# bloc's a few days later, the Đảng ủy Sở Công Thương's after that. Numbers and days are those
+# of the 2022, 2023 and 2024 plans in the seed documents, moved to the demo's years.
+# (symbol, (month, day), organization key, implements symbol, title key)
+CASCADES = (
+    (
+        ("52-KH/TU", (3, 4), "root", "01-KL/TW", "root"),
+        ("30-KH/ĐUK", (3, 7), "bloc", "52-KH/TU", "bloc"),
+        ("475-CV/ĐUK", (4, 12), "bloc", "30-KH/ĐUK", "guide"),
+        ("20-KH/ĐU", (4, 15), "trade", "30-KH/ĐUK", "trade"),
+    ),
+    (
+        ("95-KH/TU", (2, 20), "root", "01-KL/TW", "root"),
+        ("41-KH/ĐUK", (3, 1), "bloc", "95-KH/TU", "bloc"),
+        ("18-KH/ĐU", (3, 20), "trade", "41-KH/ĐUK", "trade"),
+    ),
+    (
+        ("120-KH/TU", (2, 26), "root", "01-KL/TW", "root"),
+        ("55-KH/ĐUK", (3, 5), "bloc", "120-KH/TU", "bloc"),
+        ("12-KH/ĐU", (3, 18), "trade", "55-KH/ĐUK", "trade"),
+    ),
+)
+
+# The year's calendar, (month, day), the same every year.
+HAND_IN_FROM = (1, 15)  # personal plans come in from mid-January until the deadline
+LATE_DAYS = (2, 20)  # a late plan comes this many days after the deadline
+STUDY_DAY = (3, 25)  # each cell studies the theme; cells register their models there
+ONLINE_CONFERENCE_DAY = (4, 8)
+THEMATIC_DAY = 20  # of each quarter's last month
+SELF_ASSESSMENT_FROM = (7, 1)  # mid-year review of the items
+ASSESSED_ON = (12, 15)
+EVALUATED_ON = (12, 20)
+PRAISE_DAY = (5, 19)
+CERTIFICATE_DAY = (12, 28)
+HIGH_AWARD_DAY = (11, 30)
+PROPOSAL_LEAD_DAYS = 30  # a commendation is proposed this long before it is decided
+
+
+def term_of(year: int) -> tuple[int, int]:
+    """The congress term a year belongs to: 2024 → (2021, 2025), 2026 → (2026, 2030)."""
+    start = FIRST_TERM_START + (year - FIRST_TERM_START) // TERM_LENGTH * TERM_LENGTH
+    return start, start + TERM_LENGTH - 1
+
+
+def term_theme_title(start: int, end: int) -> str:
+    return TERM_THEMES.get(
+        start, f"Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh nhiệm kỳ {start} - {end}"
+    )
+
+
+def year_theme_title(year: int) -> str:
+    return YEAR_THEMES.get(year, f"Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh năm {year}")
 
 
 def records_exist() -> bool:
     return Theme.objects.exists() or Pledge.objects.exists()
 
 
+def _day(year: int, day_month: tuple[int, int]) -> datetime.date:
+    month, day = day_month
+    return datetime.date(year, month, day)
+
+
 def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
 
-def _themes() -> dict[int, Theme]:
-    Theme.objects.create(kind=Theme.Kind.TERM, term_start=2021, term_end=2025, title=TERM_THEME)
+def _themes(when: Timeline) -> dict[int, Theme]:
+    for start, end in sorted({term_of(year) for year in when.years}):
+        Theme.objects.create(kind=Theme.Kind.TERM, term_start=start, term_end=end, title=term_theme_title(start, end))
     return {
-        year: Theme.objects.create(kind=Theme.Kind.YEARLY, year=year, title=title)
-        for year, title in YEAR_THEMES.items()
+        year: Theme.objects.create(kind=Theme.Kind.YEARLY, year=year, title=year_theme_title(year))
+        for year in when.years
     }
 
 
-def _directives(orgs: dict[str, Organization]) -> dict[str, Directive]:
+def _directives(orgs: dict[str, Organization], when: Timeline) -> dict[str, Directive]:
+    """The central documents and each year's cascade, but none issued after today."""
     types = {t.code: t for t in DocumentType.objects.all()}
+    rows = [
+        (symbol, day, title, CENTRAL_ISSUER, None, implements) for symbol, day, title, implements in CENTRAL_DIRECTIVES
+    ]
+    for year in when.years:
+        for symbol, day_month, org_key, implements, title_key in CASCADES[when.offset(year)]:
+            rows.append((symbol, _day(year, day_month), TITLES[title_key].format(year=year), "", org_key, implements))
     made: dict[str, Directive] = {}
-    for symbol, issued_on, title, issuer_name, org_key, implements in DIRECTIVES:
+    for symbol, issued_on, title, issuer_name, org_key, implements in rows:
+        if not when.has_come(issued_on):
+            continue
         number, rest = symbol.split("-", 1)
         type_code, issuer_code = rest.split("/")
         made[symbol] = Directive.objects.create(
@@ -214,40 +206,48 @@ def _directives(orgs: dict[str, Organization]) -> dict[str, Directive]:
     return made
 
 
-def _plans(orgs, themes, directives) -> None:
+def _plan_directive(directives: dict[str, Directive], when: Timeline, year: int, org_key: str) -> Directive | None:
+    """The organization's plan (KH) of the year's cascade, once issued."""
+    for symbol, _day_month, key, _implements, _title in CASCADES[when.offset(year)]:
+        if key == org_key and "-KH/" in symbol:
+            return directives.get(symbol)
+    return None
+
+
+def _plans(orgs, themes, directives, when: Timeline) -> None:
     grassroots = list(Organization.objects.filter(kind=OrganizationKind.GRASSROOTS, path__startswith=orgs["bloc"].path))
     plans = []
-    for year in DEMO_YEARS:
-        for key in ("bloc",):
-            plans.append(
-                Plan(
-                    organization=orgs[key],
-                    year=year,
-                    theme=themes[year],
-                    directive=directives[PLAN_DIRECTIVES[(key, year)]],
-                    pledge_deadline=datetime.date(year, 4, 30),
-                )
+    for year in when.years:
+        deadline = when.pledge_deadline(year)
+        plans.append(
+            Plan(
+                organization=orgs["bloc"],
+                year=year,
+                theme=themes[year],
+                directive=_plan_directive(directives, when, year, "bloc"),
+                pledge_deadline=deadline,
             )
+        )
+        trade_directive = _plan_directive(directives, when, year, "trade")
         for org in grassroots:
-            symbol = PLAN_DIRECTIVES.get(("trade", year)) if org.pk == orgs["trade"].pk else None
             plans.append(
                 Plan(
                     organization=org,
                     year=year,
                     theme=themes[year],
-                    directive=directives[symbol] if symbol else None,
-                    pledge_deadline=datetime.date(year, 4, 30),
+                    directive=trade_directive if org.pk == orgs["trade"].pk else None,
+                    pledge_deadline=deadline,
                 )
             )
     Plan.objects.bulk_create(plans, batch_size=2000)
 
 
-def _items(rng: random.Random, year: int, count: int, *, assess: bool) -> list[dict]:
+def _items(rng: random.Random, year: int, count: int, *, assessed_on: datetime.date | None) -> list[dict]:
     areas = rng.sample(list(ITEM_TEXTS), count)
     items = []
     for area in areas:
         result = ""
-        if assess:
+        if assessed_on:
             roll = rng.random()
             result = "done" if roll < 0.8 else "partly" if roll < 0.95 else "not_done"
         items.append(
@@ -257,22 +257,44 @@ def _items(rng: random.Random, year: int, count: int, *, assess: bool) -> list[d
                 "target": rng.choice(TARGETS),
                 "due_on": datetime.date(year, 12, 31) if rng.random() < 0.5 else None,
                 "result": result,
-                "assessed_on": datetime.date(year, 12, 15) if result else None,
+                "assessed_on": assessed_on if result else None,
             }
         )
     return items
 
 
-def _personal_state(rng: random.Random, year: int) -> str | None:
-    """None: no pledge. Past years are complete; the open year is under way."""
+def _hand_in_day(rng: random.Random, year: int, deadline: datetime.date) -> datetime.date:
+    """The day a person hands in their plan: nine in ten by the deadline, the others late."""
+    if rng.random() < 0.9:
+        first = _day(year, HAND_IN_FROM)
+        return first + datetime.timedelta(days=rng.randint(0, (deadline - first).days))
+    return deadline + datetime.timedelta(days=rng.randint(*LATE_DAYS))
+
+
+def _personal_state(rng: random.Random, year: int, when: Timeline) -> tuple[str, datetime.date | None] | None:
+    """(state, day handed in), or None: no pledge. Past years are complete; in this year a
+    plan whose day has not come yet is missing, or a draft."""
+    handed_in = _hand_in_day(rng, year, when.pledge_deadline(year))
     roll = rng.random()
-    if year != OPEN_YEAR:
-        return None if roll < 0.02 else PledgeState.EVALUATED
-    if roll < 0.22:
+    if year != when.open_year:
+        return None if roll < 0.02 else (PledgeState.EVALUATED, handed_in)
+    if roll < 0.06:
+        return None  # not handed in at all, so far
+    if roll < 0.10:
+        return PledgeState.DRAFT, None  # written, never sent
+    if not when.has_come(handed_in):
+        return (PledgeState.DRAFT, None) if rng.random() < 0.35 else None
+    state = rng.choices([PledgeState.SUBMITTED, PledgeState.ACCEPTED, PledgeState.RETURNED], [35, 60, 5])[0]
+    return state, handed_in
+
+
+def _self_assessed_on(rng: random.Random, when: Timeline) -> datetime.date | None:
+    """Some accepted pledges of this year are already self-assessed, from the mid-year review on."""
+    first = _day(when.open_year, SELF_ASSESSMENT_FROM)
+    last = min(when.today, _day(when.open_year, ASSESSED_ON))
+    if last < first or rng.random() >= 0.3:
         return None
-    return rng.choices(
-        [PledgeState.DRAFT, PledgeState.SUBMITTED, PledgeState.ACCEPTED, PledgeState.RETURNED], [10, 30, 45, 5]
-    )[0]
+    return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
 
 
 def _evaluation(rng: random.Random) -> str:
@@ -281,25 +303,20 @@ def _evaluation(rng: random.Random) -> str:
     )[0]
 
 
-def _pledges(rng, cells, members) -> None:
+def _pledges(rng, cells, members, when: Timeline) -> None:
     pledges, item_rows = [], []
-    for year in DEMO_YEARS:
+    for year in when.years:
         people_by_cell = members[year]
+        deadline = when.pledge_deadline(year)
+        complete = year != when.open_year
         for cell in cells:
             for person in people_by_cell.get(cell.pk, []):
                 if person.exemption:
                     continue
-                state = _personal_state(rng, year)
-                if state is None:
+                outcome = _personal_state(rng, year, when)
+                if outcome is None:
                     continue
-                on_time = rng.random() < 0.9
-                submitted = None
-                if state != PledgeState.DRAFT:
-                    submitted = (
-                        datetime.date(year, 4, rng.randint(1, 30))
-                        if on_time
-                        else datetime.date(year, 5, rng.randint(2, 20))
-                    )
+                state, submitted = outcome
                 evaluated = state == PledgeState.EVALUATED
                 pledges.append(
                     Pledge(
@@ -310,19 +327,23 @@ def _pledges(rng, cells, members) -> None:
                         form=person.pledge_form,
                         state=state,
                         submitted_on=submitted,
-                        on_time=on_time if submitted else None,
+                        on_time=submitted <= deadline if submitted else None,
                         review_comment="Cần ghi rõ chỉ tiêu đo được" if state == PledgeState.RETURNED else "",
                         evaluation=_evaluation(rng) if evaluated else "",
-                        evaluated_at=_aware(datetime.date(year, 12, 20)) if evaluated else None,
+                        evaluated_at=_aware(_day(year, EVALUATED_ON)) if evaluated else None,
                     )
                 )
-                # Accepted pledges of the open year are partly self-assessed already.
-                assess = evaluated or (state == PledgeState.ACCEPTED and rng.random() < 0.3)
-                item_rows.append(_items(rng, year, rng.randint(3, 4), assess=assess))
+                if evaluated:
+                    assessed_on = _day(year, ASSESSED_ON)
+                elif state == PledgeState.ACCEPTED:
+                    assessed_on = _self_assessed_on(rng, when)
+                else:
+                    assessed_on = None
+                item_rows.append(_items(rng, year, rng.randint(3, 4), assessed_on=assessed_on))
         for cell in cells:
             if people_by_cell.get(cell.pk):
                 pledges.append(Pledge(kind=Pledge.Kind.COLLECTIVE, organization=cell, year=year, form=""))
-                item_rows.append(_items(rng, year, 2, assess=year != OPEN_YEAR))
+                item_rows.append(_items(rng, year, 2, assessed_on=_day(year, ASSESSED_ON) if complete else None))
     created = Pledge.objects.bulk_create(pledges, batch_size=5000)
     PledgeItem.objects.bulk_create(
         [
@@ -334,16 +355,21 @@ def _pledges(rng, cells, members) -> None:
     )
 
 
-def _sessions(rng, cells, members, themes, bloc) -> None:
+def _meetings(year: int, when: Timeline) -> list[tuple[str, datetime.date, str]]:
+    """Each cell's study of the theme and its quarterly thematic meetings, those held by today."""
+    meetings = [(SessionKind.STUDY, _day(year, STUDY_DAY), f"Học tập, quán triệt chuyên đề năm {year}")]
+    meetings += [
+        (SessionKind.THEMATIC, datetime.date(year, 3 * q, THEMATIC_DAY), f"Sinh hoạt chuyên đề quý {q} năm {year}")
+        for q in range(1, 5)
+    ]
+    return [meeting for meeting in meetings if when.has_come(meeting[1])]
+
+
+def _sessions(rng, cells, members, themes, bloc, when: Timeline) -> None:
     sessions, attendance = [], []
-    for year in DEMO_YEARS:
+    for year in when.years:
         people_by_cell = members[year]
-        meetings = [(SessionKind.STUDY, datetime.date(year, 3, 25), f"Học tập, quán triệt chuyên đề năm {year}")]
-        quarters = 2 if year == OPEN_YEAR else 4
-        meetings += [
-            (SessionKind.THEMATIC, datetime.date(year, 3 * q, 20), f"Sinh hoạt chuyên đề quý {q} năm {year}")
-            for q in range(1, quarters + 1)
-        ]
+        meetings = _meetings(year, when)
         for cell in cells:
             cell_members = people_by_cell.get(cell.pk, [])
             if not cell_members:
@@ -355,20 +381,21 @@ def _sessions(rng, cells, members, themes, bloc) -> None:
                     StudySession(organization=cell, held_on=day, kind=kind, topic=topic, theme=themes[year])
                 )
                 attendance.append([p for p in cell_members if rng.random() < 0.96])
-        sessions.append(
-            StudySession(
-                organization=bloc,
-                held_on=datetime.date(year, 4, 8),
-                kind=SessionKind.ONLINE,
-                theme=themes[year],
-                topic=f"Hội nghị trực tuyến học tập chuyên đề năm {year}",
-                bridge_points=61,
-                extra_party_members=1950,
-                extra_union_members=640,
-                extra_others=111,
+        if when.has_come(_day(year, ONLINE_CONFERENCE_DAY)):
+            sessions.append(
+                StudySession(
+                    organization=bloc,
+                    held_on=_day(year, ONLINE_CONFERENCE_DAY),
+                    kind=SessionKind.ONLINE,
+                    theme=themes[year],
+                    topic=f"Hội nghị trực tuyến học tập chuyên đề năm {year}",
+                    bridge_points=61,
+                    extra_party_members=1950,
+                    extra_union_members=640,
+                    extra_others=111,
+                )
             )
-        )
-        attendance.append([])
+            attendance.append([])
     created = StudySession.objects.bulk_create(sessions, batch_size=5000)
     through = StudySession.attendees.through
     rows = [
@@ -379,23 +406,29 @@ def _sessions(rng, cells, members, themes, bloc) -> None:
     through.objects.bulk_create(rows, batch_size=20000)
 
 
-def _exemplars(rng, cells, members, orgs) -> None:
+def _exemplar_status(rng: random.Random, year: int, when: Timeline) -> str:
+    if year != when.open_year:
+        return Exemplar.Status.REPLICATED if rng.random() < 0.3 else Exemplar.Status.IMPLEMENTED
+    if when.has_come(_day(year, SELF_ASSESSMENT_FROM)):
+        return Exemplar.Status.IMPLEMENTED
+    return Exemplar.Status.REGISTERED
+
+
+def _exemplars(rng, cells, members, orgs, when: Timeline) -> None:
+    """Cells register their models at the study of the theme: none yet this year before it."""
     exemplars = []
-    for year in DEMO_YEARS:
+    for year in when.years:
+        if not when.has_come(_day(year, STUDY_DAY)):
+            continue
         for cell in cells:
             if members[year].get(cell.pk) and rng.random() < 0.85:
-                status = (
-                    Exemplar.Status.REPLICATED
-                    if year < OPEN_YEAR and rng.random() < 0.3
-                    else (Exemplar.Status.IMPLEMENTED if year < OPEN_YEAR else Exemplar.Status.REGISTERED)
-                )
                 exemplars.append(
                     Exemplar(
                         organization=cell,
                         year=year,
                         name=rng.choice(EXEMPLAR_NAMES),
                         unit=cell.name,
-                        status=status,
+                        status=_exemplar_status(rng, year, when),
                         description="Đăng ký thực hiện và nhân rộng trong đơn vị.",
                     )
                 )
@@ -412,14 +445,30 @@ def _exemplars(rng, cells, members, orgs) -> None:
     Exemplar.objects.bulk_create(exemplars, batch_size=5000)
 
 
-def _commendations(rng, cells, members, orgs) -> None:
+def _commendation_status(decided: datetime.date, when: Timeline) -> str | None:
+    """Granted once its decision day has come, proposed in the weeks before, else not yet there."""
+    if when.has_come(decided):
+        return Commendation.Status.GRANTED
+    if when.has_come(decided - datetime.timedelta(days=PROPOSAL_LEAD_DAYS)):
+        return Commendation.Status.PROPOSED
+    return None
+
+
+def _commendations(rng, cells, members, orgs, when: Timeline) -> None:
     rows = []
-    for year in DEMO_YEARS:
+    granted = Commendation.Status.GRANTED
+    for year in when.years:
         people_by_cell = members[year]
-        decided = datetime.date(year, 5, 19)
-        status = Commendation.Status.PROPOSED if year == OPEN_YEAR else Commendation.Status.GRANTED
+        praised_on, certified_on, awarded_on = (
+            _day(year, PRAISE_DAY),
+            _day(year, CERTIFICATE_DAY),
+            _day(year, HIGH_AWARD_DAY),
+        )
+        praise = _commendation_status(praised_on, when)
+        certificate = _commendation_status(certified_on, when)
+        award = _commendation_status(awarded_on, when)
         for cell in cells:
-            for person in people_by_cell.get(cell.pk, []):
+            for person in people_by_cell.get(cell.pk, []) if praise else []:
                 if rng.random() < 0.05:
                     rows.append(
                         Commendation(
@@ -429,14 +478,14 @@ def _commendations(rng, cells, members, orgs) -> None:
                             form=CommendationForm.PRAISE,
                             authority="Ban Thường vụ Đảng ủy Khối",
                             occasion=Commendation.Occasion.BIRTHDAY,
-                            status=status,
-                            decision_number=f"{rng.randint(100, 999)}-QĐ/ĐUK" if status == "granted" else "",
-                            decision_date=decided if status == "granted" else None,
+                            status=praise,
+                            decision_number=f"{rng.randint(100, 999)}-QĐ/ĐUK" if praise == granted else "",
+                            decision_date=praised_on if praise == granted else None,
                             proposed_to=orgs["bloc"],
                             reason="Có thành tích trong học tập và làm theo Bác",
                         )
                     )
-            if rng.random() < 0.2:
+            if certificate and rng.random() < 0.2:
                 rows.append(
                     Commendation(
                         organization=cell,
@@ -445,11 +494,13 @@ def _commendations(rng, cells, members, orgs) -> None:
                         form=CommendationForm.CERTIFICATE,
                         authority="Ban Thường vụ Đảng ủy Khối",
                         occasion=Commendation.Occasion.YEAR_END,
-                        status=status,
-                        decision_date=datetime.date(year, 12, 28) if status == "granted" else None,
+                        status=certificate,
+                        decision_date=certified_on if certificate == granted else None,
                         proposed_to=orgs["bloc"],
                     )
                 )
+        if not award:
+            continue
         people = [p for group in people_by_cell.values() for p in group]
         top = rng.sample(people, 2)
         special = [
@@ -470,48 +521,49 @@ def _commendations(rng, cells, members, orgs) -> None:
                     occasion=Commendation.Occasion.FIVE_YEAR
                     if form == CommendationForm.PRIME_MINISTER
                     else Commendation.Occasion.YEAR_END,
-                    status=status,
-                    decision_date=datetime.date(year, 11, 30) if status == "granted" else None,
-                    decision_number=f"{rng.randint(1000, 2999)}/QĐ-UBND" if status == "granted" else "",
+                    status=award,
+                    decision_date=awarded_on if award == granted else None,
+                    decision_number=f"{rng.randint(1000, 2999)}/QĐ-UBND" if award == granted else "",
                     proposed_to=orgs["root"],
                 )
             )
     Commendation.objects.bulk_create(rows, batch_size=5000)
 
 
-def _close_past_years(orgs) -> None:
-    Plan.objects.filter(organization=orgs["bloc"], year__in=CLOSED_YEARS).update(
-        is_closed=True, closed_at=_aware(datetime.date(2024, 1, 15))
+def _close_past_years(orgs, when: Timeline) -> None:
+    Plan.objects.filter(organization=orgs["bloc"], year__in=when.closed_years).update(
+        is_closed=True, closed_at=timezone.now()
     )
 
 
 @transaction.atomic
-def build_records(*, seed: int = 2023) -> None:
+def build_records(*, seed: int = 2023, when: Timeline | None = None) -> None:
+    when = when or timeline()
     rng = random.Random(seed)
     orgs = {
         key: Organization.objects.get(name=name)
         for key, name in {"root": ROOT_NAME, "bloc": BLOC_NAME, "trade": TRADE_NAME}.items()
     }
     orgs["cell"] = Organization.objects.get(name="Chi bộ Văn phòng Sở Công Thương")
-    themes = _themes()
-    directives = _directives(orgs)
-    _plans(orgs, themes, directives)
+    themes = _themes(when)
+    directives = _directives(orgs, when)
+    _plans(orgs, themes, directives, when)
     cells = list(Organization.objects.filter(kind__in=CELL_KINDS).order_by("path"))
-    members = _members_by_year()
-    _pledges(rng, cells, members)
-    _sessions(rng, cells, members, themes, orgs["bloc"])
-    _exemplars(rng, cells, members, orgs)
-    _commendations(rng, cells, members, orgs)
-    _close_past_years(orgs)
+    members = _members_by_year(when.years)
+    _pledges(rng, cells, members, when)
+    _sessions(rng, cells, members, themes, orgs["bloc"], when)
+    _exemplars(rng, cells, members, orgs, when)
+    _commendations(rng, cells, members, orgs, when)
+    _close_past_years(orgs, when)
 
 
-def _members_by_year() -> dict[int, dict[int, list[Person]]]:
+def _members_by_year(years: tuple[int, ...]) -> dict[int, dict[int, list[Person]]]:
     """Where each person belonged at the end of each demo year: records are made there, so
-    the merged cell keeps its 2022 records."""
+    the merged cell keeps the records of the year before its merge."""
     people = {p.pk: p for p in Person.objects.order_by("pk")}
-    result: dict[int, dict[int, list[Person]]] = {year: {} for year in DEMO_YEARS}
+    result: dict[int, dict[int, list[Person]]] = {year: {} for year in years}
     for membership in Membership.objects.order_by("person_id", "start_on"):
-        for year in DEMO_YEARS:
+        for year in years:
             day = datetime.date(year, 12, 31)
             if membership.start_on <= day and (membership.end_on is None or membership.end_on >= day):
                 result[year].setdefault(membership.organization_id, []).append(people[membership.person_id])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from committees.links import absolute_reverse
 from committees.models import CELL_KINDS, Organization, Person, Role, RoleAssignment
 from committees.text import vietnamese_sort_key
 from committees.years import default_year
@@ -77,6 +78,17 @@ class CellReminder:
     @property
     def is_empty(self) -> bool:
         return not self.people and self.quarter is None
+
+    @property
+    def roster_url(self) -> str:
+        """Where the secretary sees who has not handed in (absolute: the link leaves the site)."""
+        return absolute_reverse("pledges:roster", self.organization.pk, self.year)
+
+    @property
+    def sessions_url(self) -> str:
+        """Where the secretary records the quarter's thematic meeting."""
+        year = self.quarter.end.year if self.quarter else self.year
+        return absolute_reverse("pledges:session_list", self.organization.pk, year)
 
     @property
     def deadline_note(self) -> str:

@@ -1,5 +1,6 @@
 """Settings come from the environment and fail loudly, naming the variable, on a bad value."""
 
+import json
 import os
 import secrets
 import string
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_path, env_str, env_url
+from config.env import env_addresses, env_bool, env_int, env_list, env_path, env_str, env_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR = "LTB_TEST_SETTING"
@@ -150,6 +151,44 @@ def test_env_path(monkeypatch, tmp_path):
         env_path(VAR, Path("/x"))
 
 
+# --- env_addresses (ADMINS) ---------------------------------------------------------------
+
+
+def test_env_addresses_reads_names_and_bare_addresses(monkeypatch):
+    monkeypatch.setenv(VAR, ' Nguyễn Văn An <an@tinhuy.example.vn>, binh@example.vn ,"Trần, Chi" <chi@example.vn>')
+    assert env_addresses(VAR) == [
+        ("Nguyễn Văn An", "an@tinhuy.example.vn"),
+        ("", "binh@example.vn"),
+        ("Trần, Chi", "chi@example.vn"),
+    ]
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_env_addresses_unset_is_none(monkeypatch, value):
+    if value is not None:
+        monkeypatch.setenv(VAR, value)
+    assert env_addresses(VAR) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not-an-address",
+        "an@example.vn binh@example.vn",  # a missing comma
+        "Trần, Chi <chi@example.vn>",  # a name with a comma, unquoted
+        "an@example.vn,,binh@example.vn",
+        "an@",
+        "Nguyễn Văn An",
+    ],
+)
+def test_env_addresses_refuses_a_bad_entry_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv(VAR, value)
+    with pytest.raises(ImproperlyConfigured) as info:
+        env_addresses(VAR)
+    assert VAR in str(info.value)
+    assert repr(value) in str(info.value)
+
+
 # --- start-up in a fresh process ----------------------------------------------------------
 
 
@@ -215,3 +254,129 @@ def test_deploy_check_is_clean_in_production_settings():
     assert result.returncode == 0, output
     assert "no issues" in output, output
     assert "WARNINGS" not in output, output
+
+
+# --- mail ---------------------------------------------------------------------------------
+
+MAIL_SETTINGS = [
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+    "EMAIL_TIMEOUT",
+    "DEFAULT_FROM_EMAIL",
+    "SERVER_EMAIL",
+    "ADMINS",
+    "SITE_URL",
+]
+PRINT_MAIL_SETTINGS = [
+    "-c",
+    "import django, json; django.setup(); from django.conf import settings; "
+    f"print(json.dumps({{name: getattr(settings, name) for name in {MAIL_SETTINGS!r}}}))",
+]
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """Production settings, with no mail setting of the machine running the tests."""
+    env = {k: v for k, v in clean_env().items() if not k.startswith(("EMAIL_", "ADMINS", "SERVER_EMAIL", "SITE_URL"))}
+    env.pop("DEFAULT_FROM_EMAIL", None)
+    return {**env, "DEBUG": "0", "TESTING": "0", "SECRET_KEY": random_secret_key(), **overrides}
+
+
+def mail_settings(**env: str) -> dict:
+    result = run(PRINT_MAIL_SETTINGS, production_env(**env))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("server_email", [{}, {"SERVER_EMAIL": ""}], ids=["unset", "blank"])
+def test_mail_defaults(server_email):
+    found = mail_settings(DEFAULT_FROM_EMAIL="lamtheobac@example.gov.vn", **server_email)
+    assert found == {
+        "EMAIL_HOST": "localhost",
+        "EMAIL_PORT": 25,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_TIMEOUT": 30,
+        "DEFAULT_FROM_EMAIL": "lamtheobac@example.gov.vn",
+        "SERVER_EMAIL": "lamtheobac@example.gov.vn",  # error reports come from the same sender
+        "ADMINS": [],
+        "SITE_URL": "http://127.0.0.1:8000",
+    }
+
+
+def test_mail_settings_from_the_environment():
+    found = mail_settings(
+        EMAIL_HOST="smtp.example.gov.vn",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="lamtheobac",
+        EMAIL_HOST_PASSWORD="mat-khau-smtp",
+        EMAIL_USE_TLS="1",
+        EMAIL_TIMEOUT="10",
+        DEFAULT_FROM_EMAIL="Làm theo Bác <lamtheobac@example.gov.vn>",
+        SERVER_EMAIL="loi-he-thong@example.gov.vn",
+        ADMINS="Quản trị Tỉnh ủy <quantri@example.gov.vn>, trucban@example.gov.vn",
+        SITE_URL="https://lamtheobac.example.gov.vn/",
+    )
+    assert found == {
+        "EMAIL_HOST": "smtp.example.gov.vn",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "lamtheobac",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_TIMEOUT": 10,
+        "DEFAULT_FROM_EMAIL": "Làm theo Bác <lamtheobac@example.gov.vn>",
+        "SERVER_EMAIL": "loi-he-thong@example.gov.vn",
+        "ADMINS": [["Quản trị Tỉnh ủy", "quantri@example.gov.vn"], ["", "trucban@example.gov.vn"]],
+        "SITE_URL": "https://lamtheobac.example.gov.vn",
+    }
+
+
+def test_start_up_with_both_tls_and_ssl_fails_naming_them():
+    result = run(SETUP, production_env(EMAIL_USE_TLS="1", EMAIL_USE_SSL="1"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL are both on" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("EMAIL_TIMEOUT", "0"), ("EMAIL_TIMEOUT", "ba mươi"), ("EMAIL_USE_SSL", "có")]
+)
+def test_start_up_with_a_bad_mail_setting_fails_naming_it(name, value):
+    result = run(SETUP, production_env(**{name: value}))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr
+
+
+def test_start_up_with_a_bad_admin_address_fails_naming_it():
+    result = run(SETUP, production_env(ADMINS="Quản trị <quantri@example.gov.vn>; trucban@example.gov.vn"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ADMINS must be a comma-separated list of mail addresses" in result.stderr
+
+
+def test_admins_from_the_environment_receive_mail_admins():
+    """ADMINS as an operator writes it reaches Django's mail_admins (sendtestemail --admins)."""
+    code = (
+        "import django, json; django.setup(); from django.core import mail; "
+        "from django.core.management import call_command; "
+        "call_command('sendtestemail', '--admins'); "
+        "mail.mail_admins('Kiểm tra', 'Nội dung'); "
+        "print(json.dumps([[m.from_email, m.to, m.subject] for m in mail.outbox]))"
+    )
+    result = run(
+        ["-c", code],
+        production_env(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            SERVER_EMAIL="loi-he-thong@example.gov.vn",
+            ADMINS="Quản trị Tỉnh ủy <quantri@example.gov.vn>, trucban@example.gov.vn",
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    sent = json.loads(result.stdout.strip().splitlines()[-1])
+    admins = ["quantri@example.gov.vn", "trucban@example.gov.vn"]
+    assert [(sender, to) for sender, to, _subject in sent] == [("loi-he-thong@example.gov.vn", admins)] * 2
+    assert all(subject.startswith("[Làm theo Bác] ") for _sender, _to, subject in sent)

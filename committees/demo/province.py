@@ -2,7 +2,8 @@
 
 The named part follows the seed documents (Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh,
 Đảng ủy Sở Công Thương and its cells); the rest is generated to reach the asked number of
-people at about 20 per chi bộ, so the same shape serves a demo and a benchmark.
+people at about 20 per chi bộ, so the same shape serves a demo and a benchmark. Its years follow
+the day it is built (committees.demo.timeline).
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.db import transaction
 
 from committees import services
 from committees.demo.names import person_name
+from committees.demo.timeline import Timeline, timeline
 from committees.models import (
     Membership,
     Organization,
@@ -31,8 +33,6 @@ SECRETARY_CELL_NAME = "Chi bộ Văn phòng Sở Công Thương"
 MERGED_CELL_NAME = "Chi bộ Phòng Thương mại điện tử"
 PLACE = "Thanh Hoá"
 FOUNDED = datetime.date(2010, 1, 1)
-DEMO_YEARS = (2022, 2023, 2024)
-CLOSED_YEARS = (2022, 2023)
 PEOPLE_PER_CELL = 20
 CELLS_PER_GENERATED_COMMITTEE = 10
 # The first generated committee is a large grassroots organization (about 25 cells and 500
@@ -295,27 +295,29 @@ def province_exists() -> bool:
 
 
 @transaction.atomic
-def build_province(*, members: int, seed: int = 2023) -> Organization:
-    """Build the province, open its demo years and replay a 2023 merge. Not idempotent: check
-    `province_exists()` first."""
+def build_province(*, members: int, seed: int = 2023, when: Timeline | None = None) -> Organization:
+    """Build the province, open the demo's three years, replay last year's merge and close the
+    two past years. Not idempotent: check `province_exists()` first."""
+    when = when or timeline()
     rng = random.Random(seed)
     root = _named_tree()
     _grow(root, members)
     _insert_tree(root)
     _insert_people(_cells(root), members, rng)
-    for year in DEMO_YEARS:
+    for year in when.years:
         services.reporting_year_open(year=year)
-    _replay_reorganization()
-    for year in CLOSED_YEARS:
+    _replay_reorganization(when.merge_on)
+    for year in when.closed_years:
         services.reporting_year_close(year=year)
     return root.organization
 
 
-def _replay_reorganization() -> None:
-    """Mid-2023 the e-commerce cell merged into the trade cell: the 2022 tree keeps it."""
+def _replay_reorganization(on: datetime.date) -> None:
+    """In the middle of last year the e-commerce cell merged into the trade cell: the tree of
+    the year before keeps it."""
     source = Organization.objects.get(name=MERGED_CELL_NAME)
     target = Organization.objects.get(name="Chi bộ Phòng Quản lý Thương mại")
-    services.organization_merge(source=source, target=target, on=datetime.date(2023, 7, 1))
+    services.organization_merge(source=source, target=target, on=on)
 
 
 def demo_organizations() -> dict[str, Organization]:
@@ -325,3 +327,9 @@ def demo_organizations() -> dict[str, Organization]:
 
 def years_present() -> list[int]:
     return list(ReportingYear.objects.values_list("year", flat=True))
+
+
+def open_year() -> int | None:
+    """The year the demo in the database has under way (the current year on the day it was
+    built; a benchmark database may be older than today). None without an open year."""
+    return ReportingYear.objects.filter(is_closed=False).order_by("-year").values_list("year", flat=True).first()

@@ -1,16 +1,19 @@
 """Daily reminders to cell secretaries: pledges not handed in, thematic meeting not held."""
 
 import datetime
+import re
 import smtplib
 import zoneinfo
 from contextlib import contextmanager
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 
 from committees.models import Organization, Role
 from config.celery import app
@@ -124,6 +127,70 @@ def test_a_cell_where_everyone_handed_in_gets_no_mail(world):
     assert mails_to(world.a1_secretary) == []
     assert not ReminderLog.objects.filter(user=world.a1_secretary).exists()
     assert len(mails_to(world.a2_secretary)) == 1
+
+
+# --- links to the page to act on --------------------------------------------------------
+
+LINK = re.compile(r"\bhttps?://\S+")
+SITES = ["https://lamtheobac.example.vn", "http://10.1.2.3:8080"]
+
+
+def links_in(body: str) -> list[str]:
+    return LINK.findall(body)
+
+
+def page_of(link: str, site: str):
+    """The page an absolute link of the mail opens, checked to be on the configured site."""
+    parts = urlsplit(link)
+    assert f"{parts.scheme}://{parts.netloc}" == site, link
+    assert not parts.query and not parts.fragment
+    return resolve(parts.path)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_a_pledge_reminder_links_to_the_roster_of_the_cell_and_year(world, cell_a1_states, settings, login, site):
+    settings.SITE_URL = site
+    with on(WINDOW_OPENS):
+        reminders.reminders_send()
+    body = only_mail_to(world.a1_secretary).body
+    [link] = links_in(body)  # no thematic meeting is due in April
+    assert f"Danh sách đăng ký của chi bộ: {link}\n" in body
+    page = page_of(link, site)
+    assert page.view_name == "pledges:roster"
+    assert page.kwargs == {"pk": world.cell_a1.pk, "year": 2024}
+    # The secretary opens it and finds the people the mail names.
+    response = login(world.a1_secretary).get(urlsplit(link).path)
+    assert response.status_code == 200
+    assert "Trần Thị Chi" in response.content.decode()
+    assert ReminderLog.objects.get(user=world.a1_secretary).body == body
+
+
+def test_a_meeting_reminder_links_to_the_sessions_of_the_year(world, settings, login):
+    settings.SITE_URL = SITES[0]
+    with on(datetime.date(2024, 3, 25)):  # before the pledge window: the meeting only
+        reminders.reminders_send()
+    body = only_mail_to(world.a1_secretary).body
+    [link] = links_in(body)
+    assert f"Ghi nhận buổi sinh hoạt chuyên đề: {link}\n" in body
+    page = page_of(link, SITES[0])
+    assert page.view_name == "pledges:session_list"
+    assert page.kwargs == {"pk": world.cell_a1.pk, "year": 2024}
+    assert login(world.a1_secretary).get(urlsplit(link).path).status_code == 200
+
+
+def test_each_cell_of_a_mail_links_to_its_own_pages(world, cell_a1_states, settings):
+    settings.SITE_URL = SITES[0]
+    grant(world.a1_secretary, world.cell_a2, Role.SECRETARY)
+    with on(datetime.date(2024, 6, 20)):  # pledges overdue and the quarter's meeting missing
+        reminders.reminders_send()
+    body = only_mail_to(world.a1_secretary).body
+    second = body.index("2. Chi bộ Phòng Quản lý")
+    for cell, section in ((world.cell_a1, body[:second]), (world.cell_a2, body[second:])):
+        pages = [page_of(link, SITES[0]) for link in links_in(section)]
+        assert [(page.view_name, page.kwargs) for page in pages] == [
+            ("pledges:roster", {"pk": cell.pk, "year": 2024}),
+            ("pledges:session_list", {"pk": cell.pk, "year": 2024}),
+        ]
 
 
 # --- once a day --------------------------------------------------------------------------

@@ -6,12 +6,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from committees.demo import province
+from committees.demo.timeline import timeline
 from committees.demo.users import DEMO_PASSWORD, ensure_demo_users
 from pledges import demo as demo_records
 
 
 class Command(BaseCommand):
-    help = "Build the demo province (idempotent) and the demo users (DEBUG or --allow-demo-users only)."
+    help = (
+        "Build the demo province (idempotent): this year under way and the two years before it closed, "
+        "dated from today; and the demo users (DEBUG or --allow-demo-users only)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=600, help="number of people (about 20 per chi bộ)")
@@ -27,17 +31,20 @@ class Command(BaseCommand):
                 "Refusing to create demo users with a known password while DEBUG is off. "
                 "Use --allow-demo-users on a test machine, or --no-users for data only."
             )
+        # One day for both parts: the years of the tree and of the records must agree.
+        when = timeline()
         started = time.monotonic()
         if province.province_exists():
             self.stdout.write("Demo province already present: nothing to build.")
         else:
-            province.build_province(members=members, seed=seed)
+            province.build_province(members=members, seed=seed, when=when)
             self.stdout.write(f"Built the demo province with {members} people in {time.monotonic() - started:.1f} s.")
         if not demo_records.records_exist():
             started = time.monotonic()
-            demo_records.build_records(seed=seed)
+            demo_records.build_records(seed=seed, when=when)
             self.stdout.write(
-                f"Added the records of {', '.join(map(str, province.DEMO_YEARS))} in {time.monotonic() - started:.1f} s."
+                f"Added the records of {', '.join(map(str, when.years))} up to {when.today:%d/%m/%Y} "
+                f"in {time.monotonic() - started:.1f} s."
             )
         self._analyze()
         # Demo data is written in bulk, which the derived figures do not see: count afresh.
