@@ -8,8 +8,9 @@ right answers 403. A user's grants are read once per request and cached on the u
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from committees.models import Organization, Person, Role, RoleAssignment, YearOpening, subtree_q
@@ -322,11 +323,8 @@ def accounts_under(user, organization: Organization) -> QuerySet:
     """The accounts seen from `organization`, where `user` already holds ACCOUNTS: those with a role
     in its subtree (on a dissolved organization too), and those without any role that `user`
     created (any account without a role, for the superuser)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Exists, OuterRef
-
     with_role = RoleAssignment.objects.filter(subtree_q(organization.path, field="organization__path"))
-    roleless = ~Exists(RoleAssignment.objects.filter(user=OuterRef("pk")))
+    roleless = Q(~Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))))
     if not scope_for(user).is_superuser:
         roleless &= Q(account_profile__created_by=user)
     return get_user_model().objects.filter(Q(pk__in=with_role.values("user_id")) | roleless)
