@@ -28,6 +28,7 @@ APPENDIX_KEYS = [
     "pledges_registered",
     "coverage",
     "pledges_on_time",
+    "pledges_returned",
     "items_total",
     "items_done",
     "sessions_total",

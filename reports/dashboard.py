@@ -33,6 +33,7 @@ COLUMN_KEYS = [
     "pledges_registered",
     "coverage",
     "on_time_rate",
+    "pledges_returned",
     "items_done_rate",
     "participation_rate",
     "thematic_meetings",

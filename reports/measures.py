@@ -141,6 +141,13 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure("pledges_on_time", _("Số bản nộp đúng hạn"), COUNT, lambda f: f.pledges_on_time, _("Đúng hạn")),
         Measure("pledges_late", _("Số bản nộp muộn"), COUNT, lambda f: f.pledges_late, _("Nộp muộn")),
+        Measure(
+            "pledges_returned",
+            _("Số bản đăng ký bị trả lại để sửa"),
+            COUNT,
+            lambda f: f.pledges_by_state()[PledgeState.RETURNED],
+            _("Trả lại để sửa"),
+        ),
         Measure("pledges_missing", _("Số người chưa đăng ký"), COUNT, lambda f: f.pledges_missing, _("Chưa đăng ký")),
         Measure("coverage", _("Tỷ lệ đăng ký"), PERCENT, lambda f: f.coverage, _("Tỷ lệ")),
         Measure("on_time_rate", _("Tỷ lệ nộp đúng hạn"), PERCENT, lambda f: f.on_time_rate, _("Tỷ lệ đúng hạn")),

@@ -354,6 +354,7 @@ SUMMARY_KEYS = [
     "pledges_on_time",
     "on_time_rate",
     "pledges_late",
+    "pledges_returned",
     "items_total",
     "items_done",
     "items_done_rate",

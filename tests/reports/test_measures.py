@@ -29,6 +29,7 @@ COMMITTEE_A_2024 = {
     "pledges_by_state": {"draft": 1, "submitted": 1, "accepted": 1, "returned": 0, "evaluated": 1},
     "pledges_on_time": 2,
     "pledges_late": 1,
+    "pledges_returned": 0,
     "pledges_missing": 4,
     "coverage": 3 / 7,
     "on_time_rate": 2 / 3,
