@@ -106,24 +106,30 @@ MEASURES: dict[str, Measure] = {
     for measure in [
         # --- people
         Measure(
-            "people_total", _("Tổng số cán bộ, đảng viên, quần chúng"), COUNT, lambda f: f.people_total, _("Số người")
+            "people_total",
+            _("Tổng số cán bộ, đảng viên, quần chúng"),
+            COUNT,
+            lambda f: f.people_total,
+            short=_("Số người"),
         ),
         Measure(
             "people_required",
             _("Số người phải đăng ký làm theo"),
             COUNT,
             lambda f: f.people_required,
-            _("Phải đăng ký"),
+            short=_("Phải đăng ký"),
         ),
-        Measure("people_exempt", _("Số người được miễn đăng ký"), COUNT, lambda f: f.people_exempt, _("Được miễn")),
-        Measure("party_members", _("Số đảng viên"), COUNT, lambda f: f.party_members, _("Đảng viên")),
+        Measure(
+            "people_exempt", _("Số người được miễn đăng ký"), COUNT, lambda f: f.people_exempt, short=_("Được miễn")
+        ),
+        Measure("party_members", _("Số đảng viên"), COUNT, lambda f: f.party_members, short=_("Đảng viên")),
         # --- personal pledges
         Measure(
             "pledges_registered",
             _("Số bản đăng ký cá nhân đã nộp"),
             COUNT,
             lambda f: f.pledges_registered,
-            _("Đã đăng ký"),
+            short=_("Đã đăng ký"),
         ),
         Measure(
             "pledges_by_form",
@@ -139,29 +145,43 @@ MEASURES: dict[str, Measure] = {
             lambda f: f.pledges_by_state(),
             parts=dict(PledgeState.choices),
         ),
-        Measure("pledges_on_time", _("Số bản nộp đúng hạn"), COUNT, lambda f: f.pledges_on_time, _("Đúng hạn")),
-        Measure("pledges_late", _("Số bản nộp muộn"), COUNT, lambda f: f.pledges_late, _("Nộp muộn")),
+        Measure("pledges_on_time", _("Số bản nộp đúng hạn"), COUNT, lambda f: f.pledges_on_time, short=_("Đúng hạn")),
+        Measure("pledges_late", _("Số bản nộp muộn"), COUNT, lambda f: f.pledges_late, short=_("Nộp muộn")),
         Measure(
             "pledges_returned",
             _("Số bản đăng ký bị trả lại để sửa"),
             COUNT,
             lambda f: f.pledges_by_state()[PledgeState.RETURNED],
-            _("Trả lại để sửa"),
+            short=_("Trả lại để sửa"),
         ),
-        Measure("pledges_missing", _("Số người chưa đăng ký"), COUNT, lambda f: f.pledges_missing, _("Chưa đăng ký")),
-        Measure("coverage", _("Tỷ lệ đăng ký"), PERCENT, lambda f: f.coverage, _("Tỷ lệ")),
-        Measure("on_time_rate", _("Tỷ lệ nộp đúng hạn"), PERCENT, lambda f: f.on_time_rate, _("Tỷ lệ đúng hạn")),
+        Measure(
+            "pledges_missing", _("Số người chưa đăng ký"), COUNT, lambda f: f.pledges_missing, short=_("Chưa đăng ký")
+        ),
+        Measure("coverage", _("Tỷ lệ đăng ký"), PERCENT, lambda f: f.coverage, short=_("Tỷ lệ")),
+        Measure("on_time_rate", _("Tỷ lệ nộp đúng hạn"), PERCENT, lambda f: f.on_time_rate, short=_("Tỷ lệ đúng hạn")),
         # --- items
         Measure(
-            "items_total", _("Tổng số việc làm theo của cá nhân"), COUNT, lambda f: f.items_total, _("Việc làm theo")
+            "items_total",
+            _("Tổng số việc làm theo của cá nhân"),
+            COUNT,
+            lambda f: f.items_total,
+            short=_("Việc làm theo"),
         ),
-        Measure("items_done", _("Số việc hoàn thành"), COUNT, lambda f: f.items_done, _("Hoàn thành")),
-        Measure("items_partly", _("Số việc hoàn thành một phần"), COUNT, lambda f: f.items_partly, _("Một phần")),
+        Measure("items_done", _("Số việc hoàn thành"), COUNT, lambda f: f.items_done, short=_("Hoàn thành")),
+        Measure("items_partly", _("Số việc hoàn thành một phần"), COUNT, lambda f: f.items_partly, short=_("Một phần")),
         Measure(
-            "items_not_done", _("Số việc chưa hoàn thành"), COUNT, lambda f: f.items_not_done, _("Chưa hoàn thành")
+            "items_not_done",
+            _("Số việc chưa hoàn thành"),
+            COUNT,
+            lambda f: f.items_not_done,
+            short=_("Chưa hoàn thành"),
         ),
         Measure(
-            "items_done_rate", _("Tỷ lệ việc hoàn thành"), PERCENT, lambda f: f.items_done_rate, _("Hoàn thành việc")
+            "items_done_rate",
+            _("Tỷ lệ việc hoàn thành"),
+            PERCENT,
+            lambda f: f.items_done_rate,
+            short=_("Hoàn thành việc"),
         ),
         Measure("collective_pledges", _("Số tập thể cấp ủy đăng ký"), COUNT, lambda f: f.collective_pledges),
         Measure("collective_items", _("Số việc làm theo của tập thể"), COUNT, lambda f: f.collective_items),
@@ -185,27 +205,27 @@ MEASURES: dict[str, Measure] = {
             _("Số cuộc học tập, quán triệt, sinh hoạt chuyên đề"),
             COUNT,
             lambda f: f.sessions_total,
-            _("Buổi học tập, sinh hoạt"),
+            short=_("Buổi học tập, sinh hoạt"),
         ),
         Measure(
             "thematic_meetings",
             _("Số buổi sinh hoạt chuyên đề của chi bộ"),
             COUNT,
             lambda f: f.thematic_meetings,
-            _("Sinh hoạt CĐ"),
+            short=_("Sinh hoạt CĐ"),
         ),
-        Measure("attendees_total", _("Tổng số lượt người dự"), COUNT, lambda f: f.attendees_total, _("Lượt dự")),
+        Measure("attendees_total", _("Tổng số lượt người dự"), COUNT, lambda f: f.attendees_total, short=_("Lượt dự")),
         Measure("attendees_party", _("Lượt đảng viên dự"), COUNT, lambda f: f.attendees_party),
         Measure(
             "attendees_non_party", _("Lượt đoàn viên, hội viên, quần chúng dự"), COUNT, lambda f: f.attendees_non_party
         ),
-        Measure("bridge_points", _("Số điểm cầu trực tuyến"), COUNT, lambda f: f.bridge_points, _("Điểm cầu")),
+        Measure("bridge_points", _("Số điểm cầu trực tuyến"), COUNT, lambda f: f.bridge_points, short=_("Điểm cầu")),
         Measure(
             "participation_rate",
             _("Tỷ lệ tham gia học tập chuyên đề"),
             PERCENT,
             lambda f: f.participation_rate(),
-            _("Học tập"),
+            short=_("Học tập"),
         ),
         Measure(
             "participation_rate_party",
@@ -227,8 +247,8 @@ MEASURES: dict[str, Measure] = {
             lambda f: f.exemplars_by_status(),
             parts=dict(Exemplar.Status.choices),
         ),
-        Measure("exemplars_total", _("Số mô hình, điển hình"), COUNT, lambda f: f.exemplars_total, _("Mô hình")),
-        Measure("cells", _("Số chi bộ"), COUNT, lambda f: f.cells, _("Chi bộ")),
+        Measure("exemplars_total", _("Số mô hình, điển hình"), COUNT, lambda f: f.exemplars_total, short=_("Mô hình")),
+        Measure("cells", _("Số chi bộ"), COUNT, lambda f: f.cells, short=_("Chi bộ")),
         Measure("cells_without_exemplar", _("Số chi bộ chưa có mô hình"), COUNT, lambda f: f.cells_without_exemplar),
         Measure(
             "cells_behind_meetings",
@@ -241,7 +261,7 @@ MEASURES: dict[str, Measure] = {
             _("Số lượt khen thưởng"),
             COUNT,
             lambda f: f.commendations_granted,
-            _("Khen thưởng"),
+            short=_("Khen thưởng"),
         ),
         Measure(
             "commendations_person",
@@ -257,9 +277,9 @@ MEASURES: dict[str, Measure] = {
         ),
         # Form → {"person": n, "collective": n}: kept in the snapshot, shown by its own sheet.
         Measure("commendations_by_form", _("Khen thưởng theo hình thức"), MAPPING, lambda f: f.commendations_by_form()),
-        Measure("proposals", _("Số đề nghị cấp trên khen thưởng"), COUNT, lambda f: f.proposals, _("Đề nghị")),
+        Measure("proposals", _("Số đề nghị cấp trên khen thưởng"), COUNT, lambda f: f.proposals, short=_("Đề nghị")),
         # --- the year's plan
-        Measure("deadline", _("Hạn nộp bản đăng ký"), DATE, lambda f: f.deadline, _("Hạn nộp")),
+        Measure("deadline", _("Hạn nộp bản đăng ký"), DATE, lambda f: f.deadline, short=_("Hạn nộp")),
         Measure(
             "required_meetings",
             _("Số buổi sinh hoạt chuyên đề phải tổ chức"),
