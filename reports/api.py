@@ -1,11 +1,13 @@
 """Statistics of an organization and year, year-end reports and their renders."""
 
+from functools import partial
+
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
@@ -26,6 +28,7 @@ from committees.api.common import (
 from committees.api.fields import id_field, organization_field, year_field
 from committees.permissions import Perm, get_organization_for_user_or_404
 from reports import services
+from reports.measures import MEASURES, Kind, Measure
 from reports.models import Report, ReportRender
 from reports.statistics import organization_year_figures
 from reports.views import QUEUE_DOWN, record_render_download
@@ -47,6 +50,41 @@ class StatisticsQuery(QuerySerializer):
     year = year_field(help_text=gettext_lazy("Năm."))
 
 
+def _measure_field(measure: Measure) -> serializers.Field:
+    """How the snapshot writes a measure of this kind, for the schema."""
+    if measure.kind == Kind.MAPPING:
+        # Counts by category; without labelled parts, counts by category and recipient
+        # (commendations by form).
+        count = serializers.IntegerField()
+        child = count if measure.parts else serializers.DictField(child=count)
+        return serializers.DictField(child=child, help_text=measure.label)
+    field = {
+        Kind.COUNT: serializers.IntegerField,
+        Kind.PERCENT: partial(serializers.FloatField, allow_null=True),
+        Kind.DATE: serializers.DateField,
+        Kind.TEXT: serializers.CharField,
+    }[measure.kind]
+    return field(help_text=measure.label)
+
+
+# The schema of `Figures.to_dict`, from the same registry of measures.
+FIGURES_SCHEMA = inline_serializer(
+    name="Figures",
+    fields={
+        "organization_id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "kind": serializers.CharField(),
+        "dissolved": serializers.BooleanField(),
+        "year": serializers.IntegerField(),
+        **{key: _measure_field(measure) for key, measure in MEASURES.items()},
+        "children": serializers.ListField(
+            child=serializers.DictField(),
+            help_text=gettext_lazy("Số liệu của từng tổ chức trực thuộc, cùng cấu trúc."),
+        ),
+    },
+)
+
+
 @extend_schema(tags=["Số liệu"])
 class StatisticsView(ApiDefaults, APIView):
     """Số liệu như trang Tổng quan: cả cây trực thuộc tổ chức, theo cây tổ chức của năm đó."""
@@ -55,7 +93,7 @@ class StatisticsView(ApiDefaults, APIView):
         summary="Số liệu của một tổ chức trong một năm",
         parameters=[StatisticsQuery],
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: FIGURES_SCHEMA,
             404: OpenApiResponse(description="Ngoài phạm vi hoặc không có trong cây năm đó."),
         },
     )

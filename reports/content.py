@@ -7,6 +7,8 @@ from committees.models import Organization
 from pledges.models import CommendationForm, Directive
 from pledges.services.common import plan_for
 from reports import formatting as fmt
+from reports import measures
+from reports.measures import EVALUATION_PHRASES, Cell, Measure
 from reports.models import Report
 from reports.profiles import LayoutProfile, profile_for
 from reports.statistics import Figures
@@ -19,25 +21,23 @@ FORM_PHRASES = {
     CommendationForm.LABOUR: "Bằng khen của Tổng Liên đoàn Lao động Việt Nam",
     CommendationForm.OTHER: "hình thức khác",
 }
-EVALUATION_PHRASES = {
-    "excellent": "hoàn thành xuất sắc nhiệm vụ",
-    "good": "hoàn thành tốt nhiệm vụ",
-    "complete": "hoàn thành nhiệm vụ",
-    "incomplete": "không hoàn thành nhiệm vụ",
-}
-
-APPENDIX_COLUMNS = [
-    ("name", "Tổ chức"),
-    ("people_required", "Phải đăng ký"),
-    ("pledges_registered", "Đã đăng ký"),
-    ("coverage", "Tỷ lệ"),
-    ("pledges_on_time", "Đúng hạn"),
-    ("items_total", "Việc làm theo"),
-    ("items_done", "Hoàn thành"),
-    ("sessions_total", "Buổi học tập, sinh hoạt"),
-    ("exemplars_total", "Mô hình"),
-    ("commendations_granted", "Khen thưởng"),
+# The appendix: one row per child organization and a total, the name first, then these
+# measures (reports/measures.py) under their short labels.
+APPENDIX_KEYS = [
+    "people_required",
+    "pledges_registered",
+    "coverage",
+    "pledges_on_time",
+    "pledges_returned",
+    "items_total",
+    "items_done",
+    "sessions_total",
+    "exemplars_total",
+    "commendations_granted",
 ]
+APPENDIX_COLUMNS = measures.select(APPENDIX_KEYS)
+APPENDIX_NAME_LABEL = "Tổ chức"
+DISSOLVED_SUFFIX = " (đã giải thể/sáp nhập)"
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,11 @@ class Section:
 
 @dataclass(frozen=True)
 class AppendixRow:
-    values: dict
+    name: str
+    cells: tuple[Cell, ...]  # in the order of the document's appendix columns
 
-    def cell(self, key: str):
-        return self.values[key]
+    def value(self, key: str):
+        return next(cell.value for cell in self.cells if cell.key == key)
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,15 @@ class ReportDocument:
     signer_title: str
     signer_name: str
     appendix_title: str
-    appendix_columns: list[tuple[str, str]]
+    appendix_columns: list[Measure]
     appendix_rows: list[AppendixRow]
     appendix_total: AppendixRow
     year: int
     organization_name: str
+
+    @property
+    def appendix_name_label(self) -> str:
+        return APPENDIX_NAME_LABEL
 
 
 def paragraphs(text: str) -> list[str]:
@@ -226,20 +231,10 @@ def commendation_sentences(f: Figures) -> list[str]:
     return sentences
 
 
-def _appendix_row(f: Figures) -> AppendixRow:
+def appendix_row(f: Figures) -> AppendixRow:
+    """One organization's line of the appendix (the total line is the organization's own)."""
     return AppendixRow(
-        values={
-            "name": f.name + (" (đã giải thể/sáp nhập)" if f.dissolved else ""),
-            "people_required": f.people_required,
-            "pledges_registered": f.pledges_registered,
-            "coverage": f.coverage,
-            "pledges_on_time": f.pledges_on_time,
-            "items_total": f.items_total,
-            "items_done": f.items_done,
-            "sessions_total": f.sessions_total,
-            "exemplars_total": f.exemplars_total,
-            "commendations_granted": f.commendations_granted,
-        }
+        name=f.name + (DISSOLVED_SUFFIX if f.dissolved else ""), cells=measures.cells(APPENDIX_COLUMNS, f)
     )
 
 
@@ -286,7 +281,7 @@ def build_document(report: Report, figures: Figures) -> ReportDocument:
         ),
         Section(f"III. PHƯƠNG HƯỚNG NHIỆM VỤ NĂM {year + 1}", paragraphs(report.directions)),
     ]
-    rows = [_appendix_row(child) for child in figures.children]
+    rows = [appendix_row(child) for child in figures.children]
     return ReportDocument(
         profile=profile,
         superior_name=fmt.upper(superior.name) if superior else "",
@@ -307,7 +302,7 @@ def build_document(report: Report, figures: Figures) -> ReportDocument:
         appendix_title=f"PHỤ LỤC: SỐ LIỆU CÁC TỔ CHỨC ĐẢNG TRỰC THUỘC NĂM {year}",
         appendix_columns=APPENDIX_COLUMNS,
         appendix_rows=rows,
-        appendix_total=_appendix_row(figures),
+        appendix_total=appendix_row(figures),
         year=year,
         organization_name=organization.name,
     )

@@ -8,43 +8,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledges.models import CommendationForm
-from reports import formatting
+from reports import formatting, measures
+from reports.measures import Measure
 from reports.statistics import Figures
 
 FORM_LABELS = dict(CommendationForm.choices)
 
-HEADLINES = [
-    ("people_total", _("Số người"), "number"),
-    ("pledges_registered", _("Đã đăng ký"), "number"),
-    ("coverage", _("Tỷ lệ đăng ký"), "percent"),
-    ("on_time_rate", _("Nộp đúng hạn"), "percent"),
-    ("items_done_rate", _("Việc làm theo hoàn thành"), "percent"),
-    ("participation", _("Tham gia học tập chuyên đề"), "percent"),
-    ("thematic_meetings", _("Buổi sinh hoạt chuyên đề"), "number"),
-    ("exemplars_total", _("Mô hình, điển hình"), "number"),
-    ("commendations_granted", _("Khen thưởng"), "number"),
+# What the dashboard shows, by key of reports/measures.py: the cards at the top (full labels,
+# with last year's value) and the columns of the children's table (short labels), after the
+# organization's name.
+HEADLINE_KEYS = [
+    "people_total",
+    "pledges_registered",
+    "coverage",
+    "on_time_rate",
+    "items_done_rate",
+    "participation_rate",
+    "thematic_meetings",
+    "exemplars_total",
+    "commendations_granted",
 ]
-COLUMNS = [
-    ("name", _("Tổ chức"), "text"),
-    ("people_required", _("Phải đăng ký"), "number"),
-    ("pledges_registered", _("Đã đăng ký"), "number"),
-    ("coverage", _("Tỷ lệ"), "percent"),
-    ("on_time_rate", _("Đúng hạn"), "percent"),
-    ("items_done_rate", _("Hoàn thành việc"), "percent"),
-    ("participation", _("Học tập"), "percent"),
-    ("thematic_meetings", _("Sinh hoạt CĐ"), "number"),
-    ("exemplars_total", _("Mô hình"), "number"),
-    ("commendations_granted", _("Khen thưởng"), "number"),
+COLUMN_KEYS = [
+    "people_required",
+    "pledges_registered",
+    "coverage",
+    "on_time_rate",
+    "pledges_returned",
+    "items_done_rate",
+    "participation_rate",
+    "thematic_meetings",
+    "exemplars_total",
+    "commendations_granted",
 ]
-SORTABLE = {key for key, _label, _kind in COLUMNS}
-
-
-def value_of(figures: Figures, key: str):
-    if key == "participation":
-        return figures.participation_rate()
-    if key == "name":
-        return figures.name
-    return getattr(figures, key)
+HEADLINES = measures.select(HEADLINE_KEYS)
+COLUMNS = measures.select(COLUMN_KEYS)
+NAME = "name"  # the first column, and the default order
+NAME_LABEL = _("Tổ chức")
+SORTABLE = {NAME, *COLUMN_KEYS}
+# The table's header: (sort key, label, numeric).
+HEADER = [(NAME, NAME_LABEL, False), *((measure.key, measure.column_label, True) for measure in COLUMNS)]
 
 
 @dataclass(frozen=True)
@@ -71,47 +73,60 @@ def flags_for(figures: Figures) -> list[Flag]:
 
 @dataclass(frozen=True)
 class Headline:
-    key: str
-    label: str
-    kind: str
+    measure: Measure
     value: object
     previous: object
+
+    @property
+    def key(self) -> str:
+        return self.measure.key
+
+    @property
+    def label(self):
+        return self.measure.label
+
+    @property
+    def text(self) -> str:
+        return self.measure.text(self.value)
+
+    @property
+    def previous_text(self) -> str:
+        return self.measure.text(self.previous)
 
 
 def headlines(current: Figures, previous: Figures | None) -> list[Headline]:
     return [
-        Headline(key, label, kind, value_of(current, key), value_of(previous, key) if previous else None)
-        for key, label, kind in HEADLINES
+        Headline(measure, measure.read(current), measure.read(previous) if previous else None) for measure in HEADLINES
     ]
 
 
 @dataclass(frozen=True)
 class Row:
     figures: Figures
-    values: dict
+    values: dict  # key → value of each column, the name included (for sorting)
     flags: list[Flag]
 
     @property
     def cells(self) -> list[str]:
         """The figures of the row as displayed, after the name column."""
-        return [
-            formatting.percent(self.values[key]) if kind == "percent" else formatting.number(self.values[key])
-            for key, _label, kind in COLUMNS[1:]
-        ]
+        return [measure.text(self.values[measure.key]) for measure in COLUMNS]
 
 
-def child_rows(current: Figures, *, sort: str = "name", descending: bool = False) -> list[Row]:
-    rows = [
-        Row(figures=child, values={key: value_of(child, key) for key, _l, _k in COLUMNS}, flags=flags_for(child))
-        for child in current.children
-    ]
-    key = sort if sort in SORTABLE else "name"
+def child_rows(current: Figures, *, sort: str = NAME, descending: bool = False) -> list[Row]:
+    rows = [Row(figures=child, values=_values(child), flags=flags_for(child)) for child in current.children]
+    key = sort if sort in SORTABLE else NAME
 
     def order(row: Row):
         value = row.values[key]
         return (value is None, value if value is not None else 0)
 
     return sorted(rows, key=order, reverse=descending)
+
+
+def _values(figures: Figures) -> dict:
+    values = {measure.key: measure.read(figures) for measure in COLUMNS}
+    values[NAME] = figures.name
+    return values
 
 
 def chart_data(current: Figures, registrations: list[tuple]) -> dict:

@@ -26,7 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pledges.models import CommendationForm
 from reports import formatting as fmt
-from reports.content import EVALUATION_PHRASES, AppendixRow, ReportDocument, Section
+from reports import measures
+from reports.content import AppendixRow, ReportDocument, Section
+from reports.measures import Kind
 from reports.profiles import LayoutProfile
 from reports.statistics import Figures
 
@@ -41,17 +43,9 @@ ORDINAL_LABEL = "TT"
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def clean(text: str | None) -> str:
-    return XML_ILLEGAL.sub("", text or "")
-
-
-def appendix_text(key: str, value) -> str:
-    """An appendix value as document text: numbers "8.842", the coverage ratio "99,5%"."""
-    if key == "name":
-        return str(value or "")
-    if key == "coverage":
-        return fmt.percent(value)
-    return fmt.number(value)
+def clean(text) -> str:
+    """Text fit for XML; labels may be lazy translations."""
+    return XML_ILLEGAL.sub("", "" if text is None else str(text))
 
 
 # --- Word: document-wide setup ------------------------------------------------------------------
@@ -273,13 +267,17 @@ def _repeat_as_header(row) -> None:
     tr_pr.append(header)
 
 
-def _fill_appendix_row(cells, ordinal: str, row: AppendixRow, columns, size_pt: float, *, total: bool) -> None:
+def _fill_appendix_row(cells, ordinal: str, row: AppendixRow, size_pt: float, *, total: bool) -> None:
     first_cell_paragraph(cells[0], ordinal, size_pt=size_pt, bold=total)
-    for cell, (key, _label) in zip(cells[1:], columns, strict=True):
-        is_name = key == "name"
-        text = TOTAL_LABEL if total and is_name else appendix_text(key, row.cell(key))
-        align = WD_ALIGN_PARAGRAPH.LEFT if is_name else WD_ALIGN_PARAGRAPH.RIGHT
-        first_cell_paragraph(cell, text, size_pt=size_pt, bold=total, align=align)
+    name = TOTAL_LABEL if total else row.name
+    first_cell_paragraph(cells[1], name, size_pt=size_pt, bold=total, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for cell, value in zip(cells[2:], row.cells, strict=True):
+        first_cell_paragraph(cell, value.text, size_pt=size_pt, bold=total, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def appendix_header(document: ReportDocument) -> list[str]:
+    """The ordinal, the name, then each column's short label."""
+    return [ORDINAL_LABEL, document.appendix_name_label, *(str(m.column_label) for m in document.appendix_columns)]
 
 
 def add_appendix(doc: DocxDocument, document: ReportDocument) -> None:
@@ -290,26 +288,25 @@ def add_appendix(doc: DocxDocument, document: ReportDocument) -> None:
     section.different_first_page_header_footer = False  # numbered like page 2 onwards
     title = add_text(doc, document.appendix_title, size_pt=p.body_size_pt, bold=True)
     title.paragraph_format.space_after = Pt(8)
-    columns = document.appendix_columns
-    table = doc.add_table(rows=1, cols=len(columns) + 1)
+    labels = appendix_header(document)
+    table = doc.add_table(rows=1, cols=len(labels))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
     _repeat_as_header(header)
-    for cell, label in zip(header.cells, [ORDINAL_LABEL, *(label for _, label in columns)], strict=True):
+    for cell, label in zip(header.cells, labels, strict=True):
         first_cell_paragraph(cell, label, size_pt=p.table_size_pt, bold=True)
     for index, row in enumerate(document.appendix_rows, start=1):
-        _fill_appendix_row(table.add_row().cells, str(index), row, columns, p.table_size_pt, total=False)
-    _fill_appendix_row(table.add_row().cells, "", document.appendix_total, columns, p.table_size_pt, total=True)
-    set_column_widths(table, appendix_widths(columns, text_width(section)))
+        _fill_appendix_row(table.add_row().cells, str(index), row, p.table_size_pt, total=False)
+    _fill_appendix_row(table.add_row().cells, "", document.appendix_total, p.table_size_pt, total=True)
+    set_column_widths(table, appendix_widths(len(document.appendix_columns), text_width(section)))
 
 
-def appendix_widths(columns, width: int) -> list[int]:
+def appendix_widths(figures: int, width: int) -> list[int]:
     """The ordinal narrow, the name wide, the figures sharing what is left."""
     ordinal, name = Mm(10), Mm(60)
-    figures = max(len(columns) - 1, 1)
-    rest = (width - ordinal - name) // figures
-    return [ordinal, *(name if key == "name" else rest for key, _ in columns)]
+    rest = (width - ordinal - name) // max(figures, 1)
+    return [ordinal, name, *([rest] * figures)]
 
 
 def render_docx(document: ReportDocument) -> bytes:
@@ -347,38 +344,49 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+# The summary sheet: these measures (reports/measures.py) under their full labels; a mapping
+# (the year-end evaluations) gives one line per entry.
+SUMMARY_KEYS = [
+    "people_total",
+    "people_required",
+    "pledges_registered",
+    "coverage",
+    "pledges_on_time",
+    "on_time_rate",
+    "pledges_late",
+    "pledges_returned",
+    "items_total",
+    "items_done",
+    "items_done_rate",
+    "collective_pledges",
+    "collective_items",
+    "sessions_total",
+    "thematic_meetings",
+    "attendees_total",
+    "attendees_party",
+    "attendees_non_party",
+    "bridge_points",
+    "participation_rate_party",
+    "participation_rate_union",
+    "exemplars_total",
+    "cells_without_exemplar",
+    "commendations_granted",
+    "commendations_person",
+    "commendations_collective",
+    "proposals",
+    "evaluations",
+]
+SUMMARY = measures.select(SUMMARY_KEYS)
+
+
 def summary_rows(f: Figures) -> list[tuple[str, int | float | None, bool]]:
-    """The headline figures as (label, value, is_rate) rows."""
-    rows = [
-        ("Tổng số cán bộ, đảng viên, quần chúng", f.people_total, False),
-        ("Số người phải đăng ký làm theo", f.people_required, False),
-        ("Số bản đăng ký cá nhân đã nộp", f.pledges_registered, False),
-        ("Tỷ lệ đăng ký", f.coverage, True),
-        ("Số bản nộp đúng hạn", f.pledges_on_time, False),
-        ("Tỷ lệ nộp đúng hạn", f.on_time_rate, True),
-        ("Số bản nộp muộn", f.pledges_late, False),
-        ("Tổng số việc làm theo của cá nhân", f.items_total, False),
-        ("Số việc hoàn thành", f.items_done, False),
-        ("Tỷ lệ việc hoàn thành", f.items_done_rate, True),
-        ("Số tập thể cấp ủy đăng ký", f.collective_pledges, False),
-        ("Số việc làm theo của tập thể", f.collective_items, False),
-        ("Số cuộc học tập, quán triệt, sinh hoạt chuyên đề", f.sessions_total, False),
-        ("Số buổi sinh hoạt chuyên đề của chi bộ", f.thematic_meetings, False),
-        ("Tổng số lượt người dự", f.attendees_total, False),
-        ("Lượt đảng viên dự", f.attendees_party, False),
-        ("Lượt đoàn viên, hội viên, quần chúng dự", f.attendees_non_party, False),
-        ("Số điểm cầu trực tuyến", f.bridge_points, False),
-        ("Tỷ lệ đảng viên tham gia học tập chuyên đề", f.participation_rate("party"), True),
-        ("Tỷ lệ đoàn viên, hội viên tham gia học tập chuyên đề", f.participation_rate("union"), True),
-        ("Số mô hình, điển hình", f.exemplars_total, False),
-        ("Số chi bộ chưa có mô hình", f.cells_without_exemplar, False),
-        ("Số lượt khen thưởng", f.commendations_granted, False),
-        ("Số cá nhân được khen thưởng", f.commendation_count(recipient="person"), False),
-        ("Số tập thể được khen thưởng", f.commendation_count(recipient="collective"), False),
-        ("Số đề nghị cấp trên khen thưởng", f.proposals, False),
-    ]
-    for level, n in f.evaluations().items():
-        rows.append((f"Đánh giá cuối năm: {EVALUATION_PHRASES[level]}", n, False))
+    """The summary's measures as (label, value, is_rate) rows."""
+    rows = []
+    for measure in SUMMARY:
+        if measure.kind == Kind.MAPPING:
+            rows.extend((label, value, False) for label, value in measure.entries(f))
+        else:
+            rows.append((str(measure.label), measure.read(f), measure.is_percent))
     return rows
 
 
@@ -429,14 +437,14 @@ def summary_sheet(sheet: Worksheet, document: ReportDocument, figures: Figures) 
     set_widths(sheet, [58, 14])
 
 
-def _appendix_sheet_row(sheet: Worksheet, row: int, ordinal, values: AppendixRow, columns, *, total: bool) -> None:
+def _appendix_sheet_row(sheet: Worksheet, row: int, ordinal, values: AppendixRow, *, total: bool) -> None:
     font = BOLD if total else None
-    cells = [write_number(sheet, row, 1, ordinal) if ordinal else write_text(sheet, row, 1, "")]
-    for column, (key, _label) in enumerate(columns, start=2):
-        if key == "name":
-            cells.append(write_text(sheet, row, column, TOTAL_LABEL if total else values.cell(key)))
-        else:
-            cells.append(write_number(sheet, row, column, values.cell(key), rate=key == "coverage"))
+    cells = [
+        write_number(sheet, row, 1, ordinal) if ordinal else write_text(sheet, row, 1, ""),
+        write_text(sheet, row, 2, TOTAL_LABEL if total else values.name),
+    ]
+    for column, cell in enumerate(values.cells, start=3):
+        cells.append(write_number(sheet, row, column, cell.value, rate=cell.measure.is_percent))
     for cell in cells:
         cell.border = GRID
         if font is not None:
@@ -444,15 +452,14 @@ def _appendix_sheet_row(sheet: Worksheet, row: int, ordinal, values: AppendixRow
 
 
 def appendix_sheet(sheet: Worksheet, document: ReportDocument) -> None:
-    columns = document.appendix_columns
     row = write_titles(sheet, document, document.appendix_title)
-    write_header(sheet, row, [ORDINAL_LABEL, *(label for _, label in columns)])
+    write_header(sheet, row, appendix_header(document))
     for index, values in enumerate(document.appendix_rows, start=1):
         row += 1
-        _appendix_sheet_row(sheet, row, index, values, columns, total=False)
-    _appendix_sheet_row(sheet, row + 1, None, document.appendix_total, columns, total=True)
+        _appendix_sheet_row(sheet, row, index, values, total=False)
+    _appendix_sheet_row(sheet, row + 1, None, document.appendix_total, total=True)
     sheet.freeze_panes = "A5"
-    set_widths(sheet, [6, *(40 if key == "name" else 13 for key, _ in columns)])
+    set_widths(sheet, [6, 40, *(13 for _ in document.appendix_columns)])
 
 
 def form_label(form: str) -> str:

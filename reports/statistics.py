@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from committees.models import Organization
 from pledges.models import Exemplar, Plan, Pledge, PledgeState, SessionKind, default_deadline
+from reports import measures
 from reports import tallies as store
 from reports.counting import DEFAULT_REQUIRED_MEETINGS, MEETINGS, Tallies, expected_meetings
 
@@ -265,55 +266,15 @@ class Figures:
         return not any(getattr(self.tallies, name) for name in ("pledges", "sessions", "exemplars", "commendations"))
 
     def to_dict(self) -> dict:
-        """A JSON-ready snapshot of the headline figures (stored with each rendered report)."""
+        """A JSON-ready snapshot: who, every measure of reports/measures.py, and the children
+        (stored with each rendered report, returned by the API)."""
         return {
             "organization_id": self.organization_id,
             "name": self.name,
             "kind": self.kind,
             "dissolved": self.dissolved,
             "year": self.year,
-            "people_total": self.people_total,
-            "people_required": self.people_required,
-            "people_exempt": self.people_exempt,
-            "party_members": self.party_members,
-            "pledges_registered": self.pledges_registered,
-            "pledges_by_form": self.pledges_by_form(),
-            "pledges_by_state": self.pledges_by_state(),
-            "pledges_on_time": self.pledges_on_time,
-            "pledges_late": self.pledges_late,
-            "pledges_missing": self.pledges_missing,
-            "coverage": self.coverage,
-            "on_time_rate": self.on_time_rate,
-            "items_total": self.items_total,
-            "items_done": self.items_done,
-            "items_partly": self.items_partly,
-            "items_not_done": self.items_not_done,
-            "items_done_rate": self.items_done_rate,
-            "collective_pledges": self.collective_pledges,
-            "collective_items": self.collective_items,
-            "evaluations": self.evaluations(),
-            "sessions_by_kind": self.sessions_by_kind(),
-            "sessions_total": self.sessions_total,
-            "thematic_meetings": self.thematic_meetings,
-            "attendees_total": self.attendees_total,
-            "attendees_party": self.attendees_party,
-            "attendees_non_party": self.attendees_non_party,
-            "bridge_points": self.bridge_points,
-            "participation_rate": self.participation_rate(),
-            "participation_rate_party": self.participation_rate("party"),
-            "participation_rate_union": self.participation_rate("union"),
-            "exemplars_by_status": self.exemplars_by_status(),
-            "exemplars_total": self.exemplars_total,
-            "cells": self.cells,
-            "cells_without_exemplar": self.cells_without_exemplar,
-            "cells_behind_meetings": self.cells_behind_meetings,
-            "commendations_granted": self.commendations_granted,
-            "commendations_person": self.commendation_count(recipient="person"),
-            "commendations_collective": self.commendation_count(recipient="collective"),
-            "commendations_by_form": self.commendations_by_form(),
-            "proposals": self.proposals,
-            "deadline": self.deadline.isoformat(),
-            "required_meetings": self.required_meetings,
+            **measures.snapshot(self),
             "children": [child.to_dict() for child in self.children],
         }
 

@@ -44,7 +44,7 @@ def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
         "crumb_url_name": "reports:dashboard",
         "current": current,
-        "columns": dashboard.COLUMNS,
+        "columns": dashboard.HEADER,
         "sort": sort,
         "descending": descending,
     }
@@ -68,16 +68,18 @@ def dashboard_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     sheet.title = "Tổng quan"
     sheet.append([f"{organization.name} – năm {year}"])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([str(label) for _key, label, _kind in dashboard.COLUMNS] + ["Cảnh báo"])
+    sheet.append([str(label) for _key, label, _numeric in dashboard.HEADER] + ["Cảnh báo"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     rows = dashboard.child_rows(current) if current else []
     for row in rows:
         sheet.append(
-            [_cell(row.values[key]) for key, _l, _k in dashboard.COLUMNS] + ["; ".join(str(f.text) for f in row.flags)]
+            [_cell(row.figures.name)]
+            + [row.values[measure.key] for measure in dashboard.COLUMNS]
+            + ["; ".join(str(f.text) for f in row.flags)]
         )
-    for index, (_key, _label, kind) in enumerate(dashboard.COLUMNS, start=1):
-        if kind == "percent":
+    for index, measure in enumerate(dashboard.COLUMNS, start=2):
+        if measure.is_percent:
             for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
                 cell.number_format = "0.0%"
     sheet.column_dimensions["A"].width = 48

@@ -1,23 +1,20 @@
 """Commendations (khen thưởng): the list of a subtree in a year, proposals and decisions, detail with history."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from committees import selectors as committee_selectors
 from committees.forms import attach_errors
-from committees.models import subtree_q
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
+from pledges import selectors_records as selectors
 from pledges.forms.commendations import CommendationEntryForm, RecipientType
 from pledges.history import record_history
-from pledges.models import Commendation, CommendationForm
+from pledges.models import Commendation
 from pledges.services import records as services
 from pledges.services.common import year_is_closed
 from pledges.views.common import (
@@ -34,10 +31,8 @@ STATUS_BADGES = {
     Commendation.Status.GRANTED: "success",
     Commendation.Status.DECLINED: "secondary",
 }
-RECIPIENT_FILTERS = {
-    RecipientType.PERSON: Q(recipient_person__isnull=False),
-    RecipientType.COLLECTIVE: Q(recipient_organization__isnull=False),
-}
+# The recipient filter's values in the address → the selector's.
+RECIPIENTS = {RecipientType.PERSON: selectors.PERSON, RecipientType.COLLECTIVE: selectors.COLLECTIVE}
 
 # --- list ----------------------------------------------------------------------------------
 
@@ -47,65 +42,32 @@ RECIPIENT_FILTERS = {
 def commendation_list(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organization = org_for(request, pk)
     check_year(year)
-    in_year = Commendation.objects.filter(subtree_q(organization.path, field="organization__path"), year=year)
     status = request.GET.get("trang-thai") or None
     if status not in Commendation.Status.values:
         status = None
     recipient = request.GET.get("doi-tuong") or None
-    if recipient not in RECIPIENT_FILTERS:
+    if recipient not in RECIPIENTS:
         recipient = None
-
-    # One grouped query gives every figure at the top: per status, and (within the chosen
-    # status) individuals and collectives per form.
-    groups = (
-        in_year.order_by()
-        .values_list("form", "status")
-        .annotate(
-            people=Count("pk", filter=Q(recipient_person__isnull=False)),
-            collectives=Count("pk", filter=Q(recipient_organization__isnull=False)),
-        )
+    listed = selectors.year_commendations(
+        organization=organization, year=year, status=status, recipient=RECIPIENTS.get(recipient)
     )
-    by_status: Counter = Counter()
-    by_form: dict[str, Counter] = {}
-    for form, row_status, people, collectives in groups:
-        by_status[row_status] += people + collectives
-        if status is None or row_status == status:
-            tally = by_form.setdefault(form, Counter())
-            tally[RecipientType.PERSON] += people
-            tally[RecipientType.COLLECTIVE] += collectives
-    form_rows = [
-        (label, by_form[value][RecipientType.PERSON], by_form[value][RecipientType.COLLECTIVE])
-        for value, label in CommendationForm.choices
-        if value in by_form
-    ]
-    recipient_counts = {
-        RecipientType.PERSON: sum(t[RecipientType.PERSON] for t in by_form.values()),
-        RecipientType.COLLECTIVE: sum(t[RecipientType.COLLECTIVE] for t in by_form.values()),
-    }
-
-    rows = in_year
-    if status:
-        rows = rows.filter(status=status)
-    if recipient:
-        rows = rows.filter(RECIPIENT_FILTERS[recipient])
-    rows = rows.select_related("organization", "recipient_person", "recipient_organization", "proposed_to").order_by(
-        "organization__path", "-decision_date", "-pk"
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(listed.rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     context = {
         **org_year_context(request, organization, year, tab="commendations"),
         "page": page,
         "status": status,
         "recipient": recipient,
-        "total": sum(by_status.values()),
+        "total": listed.total,
         "status_choices": [
-            (value, label, by_status.get(value, 0), STATUS_BADGES[value])
+            (value, label, listed.by_status.get(value, 0), STATUS_BADGES[value])
             for value, label in Commendation.Status.choices
         ],
-        "recipient_choices": [(value, label, recipient_counts[value]) for value, label in RecipientType.CHOICES],
-        "form_rows": form_rows,
-        "people_count": recipient_counts[RecipientType.PERSON],
-        "collective_count": recipient_counts[RecipientType.COLLECTIVE],
+        "recipient_choices": [
+            (value, label, listed.by_recipient[RECIPIENTS[value]]) for value, label in RecipientType.CHOICES
+        ],
+        "form_rows": listed.form_rows,
+        "people_count": listed.by_recipient[selectors.PERSON],
+        "collective_count": listed.by_recipient[selectors.COLLECTIVE],
         "badges": STATUS_BADGES,
     }
     return render(request, "pledges/commendations/list.html", context)

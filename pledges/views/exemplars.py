@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from committees import selectors as committee_selectors
 from committees.forms import attach_errors
-from committees.models import Person, subtree_q
+from committees.models import Person
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
+from pledges import selectors_records as selectors
 from pledges.forms.exemplars import ExemplarForm
 from pledges.history import record_history
 from pledges.models import Exemplar
@@ -42,24 +43,19 @@ STATUS_BADGES = {
 def exemplar_list(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organization = org_for(request, pk)
     check_year(year)
-    in_year = Exemplar.objects.filter(subtree_q(organization.path, field="organization__path"), year=year)
-    counts = dict(in_year.order_by().values_list("status").annotate(n=Count("pk")))
     status = request.GET.get("trang-thai") or None
     if status not in Exemplar.Status.values:
         status = None
-    rows = (
-        (in_year.filter(status=status) if status else in_year)
-        .select_related("organization")
-        .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("search_key")))
-    )
-    page = Paginator(rows.order_by("organization__path", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    listed = selectors.year_exemplars(organization=organization, year=year, status=status)
+    page = Paginator(listed.rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     context = {
         **org_year_context(request, organization, year, tab="exemplars"),
         "page": page,
         "status": status,
-        "total": sum(counts.values()),
+        "total": listed.total,
         "status_choices": [
-            (value, label, counts.get(value, 0), STATUS_BADGES[value]) for value, label in Exemplar.Status.choices
+            (value, label, listed.counts.get(value, 0), STATUS_BADGES[value])
+            for value, label in Exemplar.Status.choices
         ],
         "badges": STATUS_BADGES,
     }

@@ -1,12 +1,9 @@
 """Study sessions (học tập, sinh hoạt chuyên đề): the list of an organization in a year,
 entry with the members' tick list, detail with attendance split and history."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +12,7 @@ from committees import selectors as committee_selectors
 from committees.forms import attach_errors
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from committees.text import vietnamese_sort_key
+from pledges import selectors_records as selectors
 from pledges.forms.sessions import SessionForm
 from pledges.history import record_history
 from pledges.models import SessionKind, StudySession
@@ -44,34 +42,22 @@ KIND_BADGES = {
 def session_list(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organization = org_for(request, pk)
     check_year(year)
-    in_year = StudySession.objects.filter(
-        organization=organization, held_on__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    )
-    counts = dict(in_year.order_by().values_list("kind").annotate(n=Count("pk")))
     kind = request.GET.get("hinh-thuc") or None
     if kind not in SessionKind.values:
         kind = None
-    sessions = list(
-        (in_year.filter(kind=kind) if kind else in_year)
-        .select_related("theme")
-        .annotate(
-            ticked=Count("attendees"),
-            attendance=Count("attendees") + F("extra_party_members") + F("extra_union_members") + F("extra_others"),
-        )
-        .order_by("-held_on", "-pk")
-    )
+    listed = selectors.year_sessions(organization=organization, year=year, kind=kind)
     context = org_year_context(request, organization, year, tab="sessions")
     plan = context["plan"]
     context.update(
         {
-            "sessions": sessions,
+            "sessions": listed.sessions,
             "kind": kind,
-            "total": sum(counts.values()),
-            "kind_choices": [(value, label, counts.get(value, 0)) for value, label in SessionKind.choices],
+            "total": listed.total,
+            "kind_choices": [(value, label, listed.counts.get(value, 0)) for value, label in SessionKind.choices],
             "badges": KIND_BADGES,
-            "thematic_held": counts.get(SessionKind.THEMATIC, 0),
+            "thematic_held": listed.counts.get(SessionKind.THEMATIC, 0),
             "thematic_required": plan.required_thematic_meetings if plan else None,
-            "attendance_total": sum(session.attendance for session in sessions),
+            "attendance_total": listed.attendance_total,
         }
     )
     return render(request, "pledges/sessions/list.html", context)

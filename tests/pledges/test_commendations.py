@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from committees.models import Role
 from pledges.models import Commendation, CommendationForm
+from pledges.selectors_records import COLLECTIVE, PERSON, year_commendations
 from pledges.services import plans as plan_services
 from pledges.services import records as services
 from pledges.services.records import CommendationInput
@@ -409,6 +410,23 @@ def test_list_query_count_does_not_grow_with_rows(world, login, django_assert_ma
     assert measure(30) == few
     with django_assert_max_num_queries(15):
         client.get(url)
+
+
+def test_selector_counts_in_one_query_and_filters_the_rows(world, django_assert_num_queries):
+    _seed(world)
+    with django_assert_num_queries(1):
+        listed = year_commendations(organization=world.committee_a, year=2024)
+    assert (listed.total, listed.by_status) == (4, {"proposed": 1, "granted": 2, "declined": 1})
+    assert listed.by_recipient == {PERSON: 3, COLLECTIVE: 1}
+    labels = dict(CommendationForm.choices)
+    assert listed.form_rows == [(labels["praise"], 1, 0), (labels["province_chair"], 1, 1), (labels["other"], 1, 0)]
+    with django_assert_num_queries(1):  # the recipients and organizations come along
+        rows = [(c.recipient_person, c.recipient_organization, c.organization.name) for c in listed.rows]
+    assert len(rows) == 4
+    granted = year_commendations(organization=world.committee_a, year=2024, status="granted", recipient=COLLECTIVE)
+    assert granted.total == 4  # the counts by status stay those of the year
+    assert granted.by_recipient == {PERSON: 1, COLLECTIVE: 1}  # within the chosen status
+    assert [c.recipient_organization for c in granted.rows] == [world.cell_a2]
 
 
 def test_year_picker_without_javascript_redirects(world, login):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from committees.models import Role
 from pledges.models import Exemplar
+from pledges.selectors_records import year_exemplars
 from pledges.services import plans as plan_services
 from pledges.services import records as services
 from tests.factories import PersonFactory, UserFactory, grant
@@ -259,6 +260,23 @@ def test_list_shows_the_subtree_with_counts_and_status_filter(world, login):
     assert [e.name for e in cell.context["page"].object_list] == ["Mô hình A1"]
     previous = client.get(list_url(world.cell_a1, 2023))
     assert [e.name for e in previous.context["page"].object_list] == ["Mô hình năm trước"]
+
+
+def test_selector_counts_in_one_query_and_filters_the_rows(world, django_assert_num_queries):
+    make_exemplar(world.cell_a1, name="Mô hình A1", status="implemented", people=[world.people_a1[0]])
+    make_exemplar(world.cell_a2, name="Mô hình A2", status="implemented")
+    make_exemplar(world.committee_a, name="Mô hình của Đảng ủy")
+    make_exemplar(world.cell_b1, name="Mô hình B1")
+    with django_assert_num_queries(1):
+        listed = year_exemplars(organization=world.committee_a, year=2024)
+    assert (listed.total, listed.counts) == (3, {"implemented": 2, "registered": 1})
+    with django_assert_num_queries(2):  # the rows, then everyone's people at once
+        rows = [(e.name, e.organization.name, [p.full_name for p in e.people.all()]) for e in listed.rows]
+    assert rows[0] == ("Mô hình của Đảng ủy", world.committee_a.name, [])
+    assert ("Mô hình A1", world.cell_a1.name, [world.people_a1[0].full_name]) in rows
+    implemented = year_exemplars(organization=world.committee_a, year=2024, status="implemented")
+    assert implemented.total == 3
+    assert sorted(e.name for e in implemented.rows) == ["Mô hình A1", "Mô hình A2"]
 
 
 def test_year_picker_without_javascript_redirects(world, login):

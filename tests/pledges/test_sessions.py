@@ -12,6 +12,7 @@ from django.urls import reverse
 from committees import services as committee_services
 from committees.models import Membership, PersonCategory
 from pledges.models import SessionKind, StudySession
+from pledges.selectors_records import year_sessions
 from pledges.services import plans as plan_services
 from pledges.services.records import SessionInput, session_create
 from tests.factories import PersonFactory
@@ -399,6 +400,22 @@ def test_list_shows_the_years_sessions_newest_first_with_counts(world, login):
 
     previous = client.get(list_url(world.cell_a1, 2023))
     assert [s.topic for s in previous.context["sessions"]] == ["Buổi năm trước"]
+
+
+def test_selector_reads_counts_and_rows_in_two_queries(world, django_assert_num_queries):
+    an, binh, _chi = world.people_a1
+    make_session(world.cell_a1, held_on=datetime.date(2024, 1, 15), attendee_ids=[an.pk, binh.pk])
+    make_session(
+        world.cell_a1, held_on=datetime.date(2024, 2, 1), kind=SessionKind.ONLINE, attendee_ids=[an.pk], extra_others=4
+    )
+    make_session(world.cell_a1, held_on=datetime.date(2023, 6, 1))
+    with django_assert_num_queries(2):
+        listed = year_sessions(organization=world.cell_a1, year=2024)
+        shown = [(s.kind, s.ticked, s.attendance, s.theme) for s in listed.sessions]
+    assert shown == [(SessionKind.ONLINE, 1, 5, None), (SessionKind.STUDY, 2, 2, None)]
+    assert (listed.total, listed.counts, listed.attendance_total) == (2, {"online": 1, "study": 1}, 7)
+    online = year_sessions(organization=world.cell_a1, year=2024, kind=SessionKind.ONLINE)
+    assert (len(online.sessions), online.total, online.attendance_total) == (1, 2, 5)
 
 
 def test_list_without_plan_and_closed_year_hides_the_add_button(world, login):

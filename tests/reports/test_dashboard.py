@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from pledges.services.plans import plan_save
 from pledges.services.pledges import ItemInput, pledge_create
+from reports import dashboard
 from reports.statistics import organization_year_figures
 from tests.factories import PersonFactory, make_organization
 
@@ -40,6 +41,24 @@ def test_dashboard_figures_equal_the_report_figures(world, pledged, login):
     rows = {row.figures.name: row.values for row in response.context["rows"]}
     assert rows[world.committee_a.name]["pledges_registered"] == 1
     assert "8,3%" in response.content.decode() or "16,7%" in response.content.decode()
+
+
+def test_cells_and_cards_are_written_by_the_kind_of_their_measure(world, pledged, login):
+    response = login(world.bloc_reviewer).get(url(world.bloc))
+    rows = {row.figures.name: row for row in response.context["rows"]}
+    shown = dict(zip(dashboard.COLUMN_KEYS, rows[world.committee_a.name].cells, strict=True))
+    # Đảng ủy A: 1 of 6 people registered, after the deadline.
+    assert (shown["people_required"], shown["pledges_registered"]) == ("6", "1")
+    assert (shown["coverage"], shown["on_time_rate"]) == ("16,7%", "0%")
+    for row in rows.values():
+        for measure, text in zip(dashboard.COLUMNS, row.cells, strict=True):
+            if measure.is_percent:
+                assert text.endswith("%") or text == "–", measure.key
+            else:
+                assert "%" not in text, measure.key
+    cards = {h.key: h for h in response.context["headlines"]}
+    assert (cards["coverage"].text, cards["people_total"].text) == ("22,2%", "9")
+    assert (cards["coverage"].previous_text, cards["people_total"].previous_text) == ("0%", "9")  # 2023: none
 
 
 def test_flags_after_the_deadline(world, pledged, login):

@@ -8,13 +8,15 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from reports.content import APPENDIX_COLUMNS, AppendixRow, ReportDocument, Section
+from reports.content import APPENDIX_COLUMNS, APPENDIX_KEYS, ReportDocument, Section, appendix_row
 from reports.profiles import profile_for
 from reports.rendering_office import render_docx, render_xlsx
 from reports.statistics import Figures, Tallies
 
 FIGURE_SENTENCE = "Có 120/150 cán bộ, đảng viên, quần chúng đăng ký kế hoạch cá nhân (đạt 80%)."
 SCRIPT = "<script>alert(1)</script>"
+# The appendix's header: the ordinal, the name, then each column's short label.
+APPENDIX_HEADER = ["TT", "Tổ chức", *(str(measure.column_label) for measure in APPENDIX_COLUMNS)]
 SUMMARY = "Tổng kết phong trào thi đua “Làm theo Bác” năm 2024 và phương hướng nhiệm vụ năm 2025"
 
 
@@ -56,10 +58,6 @@ def make_figures(organization_id: int, name: str, tallies: Tallies, children=())
         required_meetings=4,
         children=tuple(children),
     )
-
-
-def appendix_row(f: Figures) -> AppendixRow:
-    return AppendixRow(values={key: getattr(f, key) if key != "name" else f.name for key, _ in APPENDIX_COLUMNS})
 
 
 @pytest.fixture
@@ -168,7 +166,8 @@ def test_docx_appendix_table_has_header_rows_and_total(document):
     table = doc.tables[-1]
     assert len(table.rows) == 1 + len(document.appendix_rows) + 1
     header = [cell.text for cell in table.rows[0].cells]
-    assert header[1:] == [label for _, label in APPENDIX_COLUMNS]
+    assert header == APPENDIX_HEADER
+    assert header[2:5] == ["Phải đăng ký", "Đã đăng ký", "Tỷ lệ"]
     total = [cell.text for cell in table.rows[-1].cells]
     assert total[1] == "Tổng cộng"
     assert total[2] == "140"  # people_required of the whole organization
@@ -205,9 +204,9 @@ def test_xlsx_appendix_is_numeric_with_percent_coverage(document, figures):
     sheet = workbook["Phụ lục"]
     assert sheet.freeze_panes == "A5"
     header = [cell.value for cell in sheet[4]]
-    assert header[1:] == [label for _, label in APPENDIX_COLUMNS]
+    assert header == APPENDIX_HEADER
     assert all(cell.font.b for cell in sheet[4])
-    keys = ["#", *(key for key, _ in APPENDIX_COLUMNS)]
+    keys = ["#", "name", *APPENDIX_KEYS]
     first = dict(zip(keys, sheet[5], strict=True))
     assert first["name"].value == "Chi bộ Văn phòng"
     assert isinstance(first["people_required"].value, int)
