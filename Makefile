@@ -105,9 +105,10 @@ faults-env:
 	fi
 	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is required: sudo apt-get install redis-server" >&2; exit 1; }
 
-lint: venv ## Lint: ruff (rules and formatting) and mypy on the core modules
+lint: venv ## Lint: ruff (rules and formatting), the apps' import layers, mypy on the core modules
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check . || { echo "Some files are not ruff-formatted: run 'make fmt'." >&2; exit 1; }
+	$(VENV)/bin/lint-imports --no-cache
 	TESTING=1 $(VENV)/bin/mypy
 
 fmt: venv ## Sort imports and format the code with ruff

@@ -40,9 +40,9 @@ def build_people_file(n: int, cells, *, seed: int = 2024) -> bytes:
     from openpyxl import Workbook
 
     from committees.demo.names import person_name
-    from committees.imports import PEOPLE_COLUMNS
     from committees.models import Person, PersonCategory
     from committees.text import search_key
+    from transfers.imports import PEOPLE_COLUMNS
 
     rng = random.Random(seed)
     cell_ids = [cell.pk for cell in cells]
@@ -87,8 +87,8 @@ def bench_import(n: int = 10000) -> tuple[float, int]:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
-    from committees.imports import people_import
-    from committees.spreadsheets import XLSX_CONTENT_TYPE
+    from transfers.imports import people_import
+    from transfers.spreadsheets import XLSX_CONTENT_TYPE
 
     bloc, cells = _cells_by_unique_name()
     content = build_people_file(n, cells)

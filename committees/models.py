@@ -99,6 +99,11 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(len(path), 0, -step)]
 
 
+def superior_paths(path: str) -> list[str]:
+    """The paths of every superior of the node at `path`, nearest first (itself excluded)."""
+    return ancestor_paths(path)[1:]
+
+
 class ReportingYear(models.Model):
     """A year of the movement. Opening it records the tree as it stands; closing freezes it."""
 

@@ -6,6 +6,7 @@ a ValidationError whose message a user can read; a refused request changes nothi
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -421,11 +422,22 @@ def organization_merge(*, source: Organization, target: Organization, on: dateti
     return target
 
 
-def _move_open_records(source: Organization, target: Organization, on: datetime.date) -> None:
-    # Records live in the other apps; each app says which of its records follow a merge.
-    from pledges.services import records_follow_merge
+# What else follows a merge, step by step. The records live in the apps above this one
+# (pledges): each registers its step when it loads (`AppConfig.ready`), so that this app
+# never imports them. A step is called as step(source=, target=, years=) with the open years
+# from the merge's date, inside the merge's transaction.
+MERGE_STEPS: list[Callable[..., None]] = []
 
-    records_follow_merge(source=source, target=target, years=_open_years_from(on.year))
+
+def merge_step_register(step: Callable[..., None]) -> None:
+    if step not in MERGE_STEPS:
+        MERGE_STEPS.append(step)
+
+
+def _move_open_records(source: Organization, target: Organization, on: datetime.date) -> None:
+    years = _open_years_from(on.year)
+    for step in MERGE_STEPS:
+        step(source=source, target=target, years=years)
 
 
 def _archive(organization: Organization, on: datetime.date, *, merged_into: Organization | None = None) -> None:

@@ -14,16 +14,6 @@ urlpatterns = [
     path("ca-nhan/<int:pk>/sua/", views.person_update, name="person_update"),
 ]
 
-# Spreadsheet import (committees/views_import.py).
-from committees import views_import  # noqa: E402
-
-urlpatterns += [
-    path("to-chuc/<int:pk>/nhap-du-lieu/", views_import.import_page, name="import_page"),
-    path("to-chuc/<int:pk>/nhap-du-lieu/mau-<str:kind>.xlsx", views_import.import_template, name="import_template"),
-    path("to-chuc/<int:pk>/nhap-du-lieu/ca-nhan/", views_import.import_people, name="import_people"),
-    path("to-chuc/<int:pk>/nhap-du-lieu/ke-hoach/", views_import.import_pledges, name="import_pledges"),
-]
-
 # The download log (committees/views_audit.py).
 from committees import views_audit  # noqa: E402
 

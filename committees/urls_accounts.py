@@ -12,13 +12,6 @@ ACCOUNT = "to-chuc/<int:pk>/tai-khoan/<int:user_id>/"
 urlpatterns: list = [
     path("to-chuc/<int:pk>/tai-khoan/", views.account_list, name="account_list"),
     path("to-chuc/<int:pk>/tai-khoan/them/", views.account_create, name="account_create"),
-    path("to-chuc/<int:pk>/tai-khoan/nhap-excel/", views.account_import, name="account_import"),
-    path("to-chuc/<int:pk>/tai-khoan/nhap-excel/tai-len/", views.account_import_upload, name="account_import_upload"),
-    path(
-        "to-chuc/<int:pk>/tai-khoan/mau-nhap-tai-khoan.xlsx",
-        views.account_import_template,
-        name="account_import_template",
-    ),
     path(ACCOUNT, views.account_detail, name="account_detail"),
     path(ACCOUNT + "phan-quyen/", views.role_grant, name="role_grant"),
     path(ACCOUNT + "thu-hoi/<int:assignment_id>/", views.role_revoke, name="role_revoke"),

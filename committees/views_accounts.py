@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from committees import accounts, selectors, selectors_accounts
+from committees.forms import attach_errors
 from committees.forms_accounts import (
     AccountCreateForm,
     AccountSearchForm,
@@ -28,8 +29,6 @@ from committees.forms_accounts import (
     RoleGrantForm,
     RoleLogFilterForm,
 )
-from committees.imports import ImportRejected
-from committees.imports_accounts import accounts_import, accounts_template
 from committees.models import Organization, RoleAssignment
 from committees.permissions import (
     Perm,
@@ -39,9 +38,6 @@ from committees.permissions import (
     manages_accounts_at,
     organizations_for_accounts,
 )
-from committees.spreadsheets import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE
-from committees.views_import import ERRORS_SHOWN, UploadForm
-from reports.formatting import number
 
 PAGE_SIZE = 50
 
@@ -102,7 +98,7 @@ def account_create(request: HttpRequest, pk: int) -> HttpResponse:
                 role=data["role"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             # The temporary password is shown on this answer only: never stored, never cached.
             context = _crumbs(request, organization, _("Đã tạo tài khoản")) | {
@@ -116,14 +112,6 @@ def account_create(request: HttpRequest, pk: int) -> HttpResponse:
             return response
     context = _crumbs(request, organization, _("Thêm tài khoản")) | {"form": form}
     return render(request, "committees/accounts/create.html", context)
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- one account ---------------------------------------------------------------------------------
@@ -236,62 +224,6 @@ def _set_active(request: HttpRequest, pk: int, user_id: int, *, active: bool) ->
         text = _("Đã mở khóa tài khoản “%(username)s”.") if active else _("Đã khóa tài khoản “%(username)s”.")
         messages.success(request, text % {"username": account.get_username()})
     return _back_to_account(request, organization, account)
-
-
-# --- import from .xlsx ---------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def account_import(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request, pk)
-    return _import_page(request, organization, UploadForm())
-
-
-@login_required
-@require_POST
-def account_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request, pk)
-    form = UploadForm(request.POST, request.FILES)
-    row_errors = []
-    if form.is_valid():
-        try:
-            result = accounts_import(by=request.user, organization=organization, upload=form.cleaned_data["file"])
-        except ImportRejected as error:
-            row_errors = error.row_errors
-            form.add_error(None, error.messages[0])
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(
-                request,
-                _("Đã tạo %(added)s tài khoản; thư mời đặt mật khẩu đang được gửi tới từng người.")
-                % {"added": number(result.added)},
-            )
-            return redirect("committees:account_list", organization.pk)
-    return _import_page(request, organization, form, row_errors)
-
-
-def _import_page(request: HttpRequest, organization: Organization, form, row_errors=()) -> HttpResponse:
-    context = _crumbs(request, organization, _("Nhập tài khoản từ Excel")) | {
-        "form": form,
-        "row_errors": row_errors[:ERRORS_SHOWN],
-        "errors_hidden": max(len(row_errors) - ERRORS_SHOWN, 0),
-        "max_mb": MAX_BYTES // 1024 // 1024,
-        "max_rows": MAX_ROWS,
-    }
-    return render(request, "committees/accounts/import.html", context)
-
-
-@login_required
-@require_GET
-def account_import_template(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request, pk)
-    response = HttpResponse(
-        accounts_template(by=request.user, organization=organization), content_type=XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-tai-khoan-{organization.pk}.xlsx"'
-    return response
 
 
 # --- the role log --------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "committees",
     "pledges",
     "reports",
+    "transfers",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +141,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
-# Ids and years are printed in templates too; figures go through reports.formatting instead.
+# Ids and years are printed in templates too; figures go through committees.formatting instead.
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("committees.urls")),
     path("", include("pledges.urls")),
     path("", include("reports.urls")),
+    path("", include("transfers.urls")),
     path("api/", include("config.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]

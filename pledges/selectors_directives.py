@@ -2,17 +2,12 @@
 
 from django.db.models import Q, QuerySet
 
-from committees.models import Organization, ancestor_paths, subtree_q
+from committees.models import Organization, ancestor_paths, subtree_q, superior_paths
 from committees.permissions import scope_for
 from committees.text import normalize_text
 from pledges.models import Directive, Plan, Theme
 
 CASCADE_MAX_DEPTH = 20
-
-
-def _ancestor_paths(path: str, *, include_self: bool) -> list[str]:
-    end = len(path) if include_self else len(path) - Organization.steplen
-    return [path[:stop] for stop in range(end, 0, -Organization.steplen)]
 
 
 def directives_visible_to(user) -> QuerySet[Directive]:
@@ -29,7 +24,7 @@ def directives_visible_to(user) -> QuerySet[Directive]:
     ancestors: set[str] = set()
     for root in scope.root_paths:
         condition |= subtree_q(root, field="issuing_organization__path")
-        ancestors.update(_ancestor_paths(root, include_self=False))
+        ancestors.update(superior_paths(root))
     if ancestors:
         condition |= Q(issuing_organization__path__in=sorted(ancestors))
     return directives.filter(condition)
@@ -86,7 +81,7 @@ def directive_cascade(directive: Directive | None) -> list[Directive]:
 
 def closing_plan(*, organization: Organization, year: int) -> Plan | None:
     """The plan that closed `year` for `organization`: its own, else the nearest superior's."""
-    paths = _ancestor_paths(organization.path, include_self=True)
+    paths = ancestor_paths(organization.path)
     closed = {
         plan.organization.path: plan
         for plan in Plan.objects.filter(year=year, organization__path__in=paths, is_closed=True).select_related(

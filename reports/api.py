@@ -28,10 +28,10 @@ from committees.api.common import (
 from committees.api.fields import id_field, organization_field, year_field
 from committees.permissions import Perm, get_organization_for_user_or_404
 from reports import services
+from reports.common import QUEUE_DOWN, record_render_download
 from reports.measures import MEASURES, Kind, Measure
 from reports.models import Report, ReportRender
 from reports.statistics import organization_year_figures
-from reports.views import QUEUE_DOWN, record_render_download
 
 RENDERS_SHOWN = 30
 

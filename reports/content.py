@@ -3,10 +3,10 @@ the header and signature, and the appendix. PDF, Word and Excel all render this 
 
 from dataclasses import dataclass, field
 
+from committees import formatting as fmt
 from committees.models import Organization
 from pledges.models import CommendationForm, Directive
 from pledges.services.common import plan_for
-from reports import formatting as fmt
 from reports import measures
 from reports.measures import EVALUATION_PHRASES, Cell, Measure
 from reports.models import Report

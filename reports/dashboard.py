@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees import formatting
 from pledges.models import CommendationForm
-from reports import formatting, measures
+from reports import measures
 from reports.measures import Measure
 from reports.statistics import Figures
 

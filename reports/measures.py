@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from committees import formatting
 from pledges.models import Exemplar, PledgeState, SessionKind
-from reports import formatting
 
 if TYPE_CHECKING:
     from reports.statistics import Figures

@@ -12,10 +12,10 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from committees import formatting as fmt
 from committees.models import Organization, PledgeForm
 from committees.text import search_key, vietnamese_sort_key
 from pledges.models import Evaluation, ItemResult, Pledge, PledgeArea, PledgeItem, PledgeState
-from reports import formatting as fmt
 from reports.profiles import LayoutProfile, profile_for
 from reports.rendering import font_faces, html_to_pdf
 

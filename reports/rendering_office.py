@@ -24,8 +24,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from committees import formatting as fmt
 from pledges.models import CommendationForm
-from reports import formatting as fmt
 from reports import measures
 from reports.content import AppendixRow, ReportDocument, Section
 from reports.measures import Kind

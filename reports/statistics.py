@@ -24,7 +24,7 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils import timezone
 
-from committees.models import Organization
+from committees.models import Organization, superior_paths
 from pledges.models import Exemplar, Plan, Pledge, PledgeState, SessionKind, default_deadline
 from reports import measures
 from reports import tallies as store
@@ -328,10 +328,6 @@ def _figures(row, plan: "PlanTerms | None", children: tuple[Figures, ...] = ()) 
     )
 
 
-def _ancestor_paths(organization: Organization) -> list[str]:
-    return [organization.path[:end] for end in range(STEP, len(organization.path), STEP)]
-
-
 @dataclass(frozen=True)
 class PlanTerms:
     """What figures take from a plan: its deadline and required meetings, and where it sits."""
@@ -347,7 +343,7 @@ def _plans(organization: Organization, years: list[int], organization_ids: list[
     """Plans of the organization, its children and its ancestors, by year and organization:
     a subtree follows the nearest plan on its path."""
     rows = Plan.objects.filter(year__in=years).filter(
-        Q(organization_id__in=organization_ids) | Q(organization__path__in=_ancestor_paths(organization))
+        Q(organization_id__in=organization_ids) | Q(organization__path__in=superior_paths(organization.path))
     )
     plans: dict[int, dict] = {}
     fields = ("organization_id", "year", "organization__path", "pledge_deadline", "required_thematic_meetings")
@@ -358,6 +354,6 @@ def _plans(organization: Organization, years: list[int], organization_ids: list[
 
 
 def _nearest_above(organization: Organization, year_plans: dict) -> PlanTerms | None:
-    ancestors = _ancestor_paths(organization)
+    ancestors = superior_paths(organization.path)
     above = [plan for plan in year_plans.values() if plan.path in ancestors]
     return max(above, key=lambda plan: len(plan.path), default=None)

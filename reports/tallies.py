@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from committees.models import Membership, Organization, OrganizationYear, subtree_q
+from committees.models import Membership, Organization, OrganizationYear, ancestor_paths, subtree_q
 from committees.year_tree import open_years, year_tree_sync
 from pledges.models import Plan
 from reports.counting import DEFAULT_REQUIRED_MEETINGS, Tallies, add_cell_units, count_own, reference_date
@@ -249,7 +249,7 @@ def _recount(year: int, organization_ids: set[int]) -> None:
     )
     if not marked:
         return
-    prefixes = {path[:end] for _, path, _ in marked for end in range(STEP, len(path) + 1, STEP)}
+    prefixes = {prefix for _, path, _ in marked for prefix in ancestor_paths(path)}
     chain = {row.path: row for row in Tally.objects.filter(year=year, path__in=prefixes)}
     own = count_own(year, [org_id for org_id, _, _ in marked])
     required = _required_meetings(year, {path: row.organization_id for path, row in chain.items()})
@@ -260,8 +260,8 @@ def _recount(year: int, organization_ids: set[int]) -> None:
         row = chain[path]
         difference = tallies.minus(Tallies.from_json(row.own))
         row.own = tallies.to_json()
-        for end in range(STEP, len(path) + 1, STEP):
-            ancestor = chain.get(path[:end])
+        for prefix in ancestor_paths(path):
+            ancestor = chain.get(prefix)
             if ancestor is not None and difference:
                 totals.setdefault(ancestor.path, load_total(ancestor.total, ancestor.total_registrations)).add(
                     difference
@@ -309,8 +309,8 @@ def _required_meetings(year: int, org_by_path: dict[str, int], *, whole_year: bo
     plans: dict[int, int] = dict(rows.values_list("organization_id", "required_thematic_meetings"))
 
     def required(path: str) -> int:
-        for end in range(len(path), 0, -STEP):
-            org_id = org_by_path.get(path[:end])
+        for prefix in ancestor_paths(path):
+            org_id = org_by_path.get(prefix)
             if org_id in plans:
                 return plans[org_id]
         return DEFAULT_REQUIRED_MEETINGS

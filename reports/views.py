@@ -17,13 +17,9 @@ from committees.models import DownloadLog, Organization
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
 from reports import selectors, services
+from reports.common import QUEUE_DOWN, record_render_download
 from reports.forms import RenderForm, ReportForm
 from reports.models import RenderBatch, Report, ReportRender
-
-QUEUE_DOWN = _(
-    "Hàng đợi tạo báo cáo đang tạm thời không hoạt động. Yêu cầu đã được lưu; hãy bấm lại sau ít phút "
-    "(hệ thống cũng sẽ tự gửi lại)."
-)
 
 
 @login_required
@@ -126,18 +122,6 @@ def render_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     record_render_download(request, render_job)
     return FileResponse(handle, as_attachment=True, filename=render_job.download_name())
-
-
-def record_render_download(request: HttpRequest, render_job: ReportRender) -> None:
-    """The download log's entry for one report file (the web page and the API share it)."""
-    report = render_job.report
-    download_record(
-        request=request,
-        organization=report.organization,
-        kind=DownloadLog.Kind.REPORT_FILE,
-        description=render_job.download_name(),
-        year=report.year,
-    )
 
 
 @login_required

@@ -312,6 +312,7 @@ def test_each_url_has_its_case_in_one_area_only():
         assert all(name.startswith("committees:") for name in AREAS[area]), area
     assert all(name.startswith("pledges:") for name in AREAS["records"])
     assert all(name.startswith("reports:") for name in AREAS["reports"])
+    assert all(name.startswith("transfers:") for name in AREAS["transfers"])
 
 
 def test_the_walk_finds_nested_namespaces_and_skips_only_what_is_tested_here():
@@ -585,7 +586,7 @@ def test_import_template_kinds(client, world, kind):
 
     def get(user, organization, kind=kind):
         client.force_login(user)
-        return client.get(reverse("committees:import_template", kwargs={"pk": organization.pk, "kind": kind}))
+        return client.get(reverse("transfers:import_template", kwargs={"pk": organization.pk, "kind": kind}))
 
     assert get(world.a_clerk, world.cell_a1).status_code == 200
     assert get(world.a_clerk, world.cell_b1).status_code == 404

@@ -32,7 +32,7 @@ from committees.api.fields import (
     text_field,
     year_field,
 )
-from committees.models import Organization, Person
+from committees.models import Organization, Person, superior_paths
 from committees.permissions import Perm, scope_filter
 from pledges.models import Commendation, Exemplar, SessionKind, StudySession, Theme
 from pledges.services import records as services
@@ -302,12 +302,11 @@ class CommendationFilter(OrganizationYearFilter):
 
 
 def superior(organization: Organization, pk: int | None) -> Organization | None:
-    """`pk` must name a superior of `organization` (as the form's choices); any other id is refused alike."""
+    """`pk` must name a superior of `organization` (as the form's choices); any other id is refused
+    alike, so that the answer says nothing of organizations out of scope. The service checks it too."""
     if pk is None:
         return None
-    step = Organization.steplen
-    paths = [organization.path[:end] for end in range(step, len(organization.path), step)]
-    found = Organization.objects.filter(pk=pk, path__in=paths).first()
+    found = Organization.objects.filter(pk=pk, path__in=superior_paths(organization.path)).first()
     if found is None:
         raise ValidationError(
             {"proposed_to": [_("Chỉ đề nghị lên tổ chức cấp trên của %(name)s.") % {"name": organization.name}]}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from committees.models import Organization, Person, ancestor_paths
 from committees.signals import records_changed
 from committees.years import closed_years, ensure_open_for
-from pledges.models import Commendation, Exemplar, Plan, Pledge, StudySession
+from pledges.models import Commendation, Exemplar, Plan, Pledge, StudySession, default_deadline
 
 
 def plan_for(*, organization: Organization, year: int) -> Plan | None:
@@ -31,7 +31,7 @@ def year_is_closed(*, organization: Organization, year: int) -> bool:
 
 def pledge_deadline(*, organization: Organization, year: int) -> datetime.date:
     plan = plan_for(organization=organization, year=year)
-    return plan.pledge_deadline if plan else datetime.date(year, 4, 30)
+    return plan.pledge_deadline if plan else default_deadline(year)
 
 
 def ensure_writable(*, organization: Organization, year: int) -> None:

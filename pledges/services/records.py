@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Actor, Membership, Organization, Person
+from committees.models import Actor, Membership, Organization, Person, superior_paths
 from committees.text import normalize_multiline, normalize_text
 from committees.years import ensure_year_in_range
 from pledges.history import stamp
@@ -178,6 +178,10 @@ def _check_commendation(organization: Organization, data: CommendationInput) -> 
         )
     if data.decision_date and data.decision_date > timezone.localdate():
         raise ValidationError({"decision_date": _("Ngày quyết định không thể ở tương lai.")})
+    if data.proposed_to is not None and data.proposed_to.path not in superior_paths(organization.path):
+        raise ValidationError(
+            {"proposed_to": _("Chỉ đề nghị lên tổ chức cấp trên của %(name)s.") % {"name": organization.name}}
+        )
     if data.status == Commendation.Status.GRANTED and not data.decision_date:
         raise ValidationError({"decision_date": _("Khen thưởng đã có quyết định cần ghi ngày quyết định.")})
     if data.form in (CommendationForm.OTHER, CommendationForm.CERTIFICATE) and not normalize_text(data.authority):

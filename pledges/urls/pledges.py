@@ -1,6 +1,5 @@
 from django.urls import path
 
-from pledges.views import forms_pdf
 from pledges.views import pledges as views
 
 urlpatterns = [
@@ -15,6 +14,4 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/tra-lai/", views.pledge_return, name="pledge_return"),
     path("ke-hoach/<int:pk>/tu-danh-gia/", views.pledge_self_assess, name="pledge_self_assess"),
     path("ke-hoach/<int:pk>/danh-gia/", views.pledge_evaluate, name="pledge_evaluate"),
-    path("ke-hoach/<int:pk>/pdf/", forms_pdf.pledge_pdf, name="pledge_pdf"),
-    path("to-chuc/<int:pk>/nam/<int:year>/ke-hoach-pdf/", forms_pdf.cell_pledges_pdf, name="cell_pledges_pdf"),
 ]

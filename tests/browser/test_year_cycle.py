@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from committees.demo.province import TRADE_NAME
 from committees.demo.users import DEMO_PASSWORD
+from committees.formatting import number
 from committees.models import Organization, YearOpening
 from pledges.models import Pledge, PledgeState
-from reports.formatting import number
 from reports.statistics import REGISTERED_STATES
 from tests.browser.conftest import log_in
 

@@ -79,7 +79,7 @@ def test_batch_zip_is_logged_with_its_file_count(world, planned, login):
 def test_pledge_form_is_logged_without_the_persons_name(world, login):
     person = world.people_a1[0]
     pledge = pledge_create(person=person, year=2024, items=[ItemInput("Đi làm đúng giờ")], submit=True)
-    response = login(world.a1_secretary).get(reverse("pledges:pledge_pdf", args=[pledge.pk]))
+    response = login(world.a1_secretary).get(reverse("reports:pledge_pdf", args=[pledge.pk]))
     assert response.status_code == 200
     entry = only_entry()
     assert (entry.user, entry.organization, entry.kind, entry.row_count) == (
@@ -98,7 +98,7 @@ def test_pledge_form_is_logged_without_the_persons_name(world, login):
 def test_cell_pledge_forms_are_logged_with_their_count(world, login):
     for person in world.people_a1[:2]:
         pledge_create(person=person, year=2024, items=[ItemInput("Tiết kiệm điện")], submit=True)
-    response = login(world.a_clerk).get(reverse("pledges:cell_pledges_pdf", args=[world.cell_a1.pk, 2024]))
+    response = login(world.a_clerk).get(reverse("reports:cell_pledges_pdf", args=[world.cell_a1.pk, 2024]))
     assert response.status_code == 200
     entry = only_entry()
     assert (entry.user, entry.organization, entry.kind, entry.row_count, entry.year) == (
@@ -126,7 +126,7 @@ def test_dashboard_spreadsheet_is_logged(world, login):
 def test_import_templates_hold_no_personal_data_and_are_not_logged(world, login):
     client = login(world.a_clerk)
     for kind in ("ca-nhan", "ke-hoach"):
-        url = reverse("committees:import_template", kwargs={"pk": world.committee_a.pk, "kind": kind})
+        url = reverse("transfers:import_template", kwargs={"pk": world.committee_a.pk, "kind": kind})
         assert client.get(url).status_code == 200
     assert not DownloadLog.objects.exists()
 
@@ -150,8 +150,8 @@ def test_refused_downloads_are_not_logged(world, planned, login):
     urls = [
         reverse("reports:render_download", args=[render.pk]),
         reverse("reports:batch_zip", args=[batch.pk]),
-        reverse("pledges:pledge_pdf", args=[pledge.pk]),
-        reverse("pledges:cell_pledges_pdf", args=[world.cell_a1.pk, 2024]),
+        reverse("reports:pledge_pdf", args=[pledge.pk]),
+        reverse("reports:cell_pledges_pdf", args=[world.cell_a1.pk, 2024]),
         reverse("reports:dashboard_xlsx", args=[world.committee_a.pk, 2024]),
     ]
     for url in urls:
@@ -168,7 +168,7 @@ def test_a_download_that_fails_is_not_logged(world, planned, login):
     client = login(world.a_clerk)
     assert client.get(reverse("reports:render_download", args=[unfinished.pk])).status_code == 404
     # No pledge handed in: the page says so instead of sending a file.
-    assert client.get(reverse("pledges:cell_pledges_pdf", args=[world.cell_a2.pk, 2024])).status_code == 302
+    assert client.get(reverse("reports:cell_pledges_pdf", args=[world.cell_a2.pk, 2024])).status_code == 302
     assert not DownloadLog.objects.exists()
 
 

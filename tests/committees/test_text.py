@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from committees.formatting import count2, document_date, document_number, number, percent, rate, short_date
 from committees.text import normalize_multiline, normalize_text, search_key, uppercase_vi, vietnamese_sort_key
-from reports.formatting import count2, document_date, document_number, number, percent, rate, short_date
 
 # --- normalize_text -----------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ def test_uppercase_vi():
     assert uppercase_vi("Đa\u0309ng u\u0309y") == "ĐẢNG ỦY"
 
 
-# --- reports.formatting -------------------------------------------------------------------
+# --- committees.formatting -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -84,11 +84,6 @@ CASES: dict[str, Case] = {
     "committees:account_reactivate": Case(
         perm=Perm.ACCOUNTS, methods=("POST",), target=inactive_account_kwargs, writes=True
     ),
-    "committees:account_import": Case(perm=Perm.ACCOUNTS, target=organization_pk),
-    "committees:account_import_upload": Case(
-        perm=Perm.ACCOUNTS, methods=("POST",), target=organization_pk, data=accounts_upload, writes=True
-    ),
-    "committees:account_import_template": Case(perm=Perm.ACCOUNTS, target=organization_pk),
     "committees:role_log": Case(perm=Perm.ACCOUNTS, target=organization_with_role_event),
     "committees:password_set": Case(perm=None, methods=("GET", "POST")),
 }

@@ -7,8 +7,8 @@ from openpyxl import Workbook
 
 from committees.models import DownloadLog
 from committees.permissions import Perm
-from committees.spreadsheets import XLSX_CONTENT_TYPE
 from tests.permission_cases.base import Case, Ctx, organization_pk, person_pk
+from transfers.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def person_form(c: Ctx, inside: bool) -> dict:
@@ -99,27 +99,6 @@ CASES: dict[str, Case] = {
         methods=("GET", "POST"),
         target=person_pk,
         data=person_form,
-        writes=True,
-    ),
-    # spreadsheet import (committees/views_import.py): every page asks for `import`
-    "committees:import_page": Case(perm=Perm.IMPORT, target=organization_pk),
-    # "ca-nhan" here; "ke-hoach" (and an unknown kind) in test_import_template_kinds
-    "committees:import_template": Case(
-        perm=Perm.IMPORT,
-        target=lambda c, inside: {"pk": c.organization.pk, "kind": "ca-nhan"},
-    ),
-    "committees:import_people": Case(
-        perm=Perm.IMPORT,
-        methods=("POST",),
-        target=organization_pk,
-        data=people_upload,
-        writes=True,
-    ),
-    "committees:import_pledges": Case(
-        perm=Perm.IMPORT,
-        methods=("POST",),
-        target=organization_pk,
-        data=pledges_upload,
         writes=True,
     ),
     # the download log (committees/views_audit.py)

@@ -261,12 +261,6 @@ CASES: dict[str, Case] = {
         target=pledge_in(PledgeState.ACCEPTED),
         data=lambda c, inside: {"evaluation": Evaluation.EXCELLENT, "comment": "Gương mẫu"},
     ),
-    "pledges:pledge_pdf": Case(perm=Perm.VIEW, target=pledge_in(PledgeState.SUBMITTED), logs_download=True),
-    "pledges:cell_pledges_pdf": Case(
-        perm=Perm.VIEW,
-        target=organization_year_with(lambda c: make_pledge(c.member())),
-        logs_download=True,
-    ),
     # study sessions
     "pledges:session_list": Case(perm=Perm.VIEW, target=organization_year_with(lambda c: make_session(c.organization))),
     "pledges:session_create": Case(

@@ -9,12 +9,13 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from committees.permissions import Perm
-from pledges.models import Plan
+from pledges.models import Plan, PledgeState
 from pledges.services.plans import plan_save
 from reports import services
 from reports.forms import ReportForm
 from reports.models import RenderBatch, Report, ReportRender
 from tests.permission_cases.base import Case, Ctx, organization_year, organization_year_with, pk_of
+from tests.permission_cases.records import make_pledge, pledge_in
 
 
 def root_plan(c: Ctx) -> Plan:
@@ -98,4 +99,11 @@ CASES: dict[str, Case] = {
     ),
     "reports:batch_detail": Case(perm=Perm.VIEW, target=pk_of(make_batch)),
     "reports:batch_zip": Case(perm=Perm.VIEW, target=pk_of(make_batch), logs_download=True),
+    # printable pledge forms (reports/views_forms.py)
+    "reports:pledge_pdf": Case(perm=Perm.VIEW, target=pledge_in(PledgeState.SUBMITTED), logs_download=True),
+    "reports:cell_pledges_pdf": Case(
+        perm=Perm.VIEW,
+        target=organization_year_with(lambda c: make_pledge(c.member())),
+        logs_download=True,
+    ),
 }

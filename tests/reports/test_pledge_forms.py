@@ -36,11 +36,11 @@ def make_pledge(person, *, items=None, submit=True, year=2024) -> Pledge:
 
 
 def pdf_url(pledge) -> str:
-    return reverse("pledges:pledge_pdf", args=[pledge.pk])
+    return reverse("reports:pledge_pdf", args=[pledge.pk])
 
 
 def cell_url(organization, year=2024) -> str:
-    return reverse("pledges:cell_pledges_pdf", args=[organization.pk, year])
+    return reverse("reports:cell_pledges_pdf", args=[organization.pk, year])
 
 
 # --- one person's pledge ---------------------------------------------------------------------

@@ -139,7 +139,7 @@ def pages(world) -> list[tuple[object, str]]:
         (world.a1_secretary, reverse("committees:person_create", args=[world.cell_a1.pk])),
         (world.a1_secretary, reverse("committees:people_search") + "?q=tran"),
         (world.a1_secretary, reverse("password_change")),
-        (world.a_clerk, reverse("committees:import_page", args=[world.committee_a.pk])),
+        (world.a_clerk, reverse("transfers:import_page", args=[world.committee_a.pk])),
         (world.a_clerk, reverse("reports:batch_detail", args=[batch.pk])),
         (world.a_clerk, reverse("reports:report_page", args=[world.committee_a.pk, 2024])),
         (world.admin, reverse("committees:organization_detail", args=[world.province.pk])),

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from pledges import reminders
-from tests.committees.test_import import person_row, xlsx
 from tests.factories import UserFactory
+from tests.transfers.test_import_people import person_row, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_an_import_error_logs_no_name(world, login, everything):
     name = "Hoàng Thị Bí Mật"
     rows = [person_row(**{"Họ và tên": name, "Tổ chức đảng": "Chi bộ Không Tồn Tại"})]
     response = login(world.a_clerk).post(
-        reverse("committees:import_people", args=[world.committee_a.pk]), {"file": xlsx(rows)}
+        reverse("transfers:import_people", args=[world.committee_a.pk]), {"file": xlsx(rows)}
     )
     assert response.status_code == 200
     assert response.context["row_errors"]  # the page tells the clerk...

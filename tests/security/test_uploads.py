@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from committees.models import Person
-from tests.committees.test_import import person_row, upload, workbook_bytes
+from tests.transfers.test_import_people import person_row, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def as_xlsm(name: str, data: bytes) -> bytes:
 
 
 def post(client, world, content: bytes, kind: str = "import_people"):
-    return client.post(reverse(f"committees:{kind}", args=[world.committee_a.pk]), {"file": upload(content)})
+    return client.post(reverse(f"transfers:{kind}", args=[world.committee_a.pk]), {"file": upload(content)})
 
 
 @pytest.mark.parametrize("kind", ["import_people", "import_pledges"])

@@ -15,8 +15,6 @@ from django.db import connection
 
 from committees import services as committee_services
 from committees.models import Organization, OrganizationYear, PersonCategory, subtree_q
-from pledges.backup import BackupRejected, export_year, import_year, read_document
-from pledges.backup.format import NOT_EXPORTED, SECTIONS
 from pledges.models import Commendation, Exemplar, Plan, Pledge, PledgeItem, SessionKind, StudySession
 from pledges.services import pledges as pledge_services
 from pledges.services.plans import plan_save
@@ -27,6 +25,8 @@ from reports.models import Report, ReportRender
 from reports.statistics import organization_year_figures
 from tests.factories import PersonFactory
 from tests.pledges.factories_plans import make_cascade, make_theme
+from transfers.backup import BackupRejected, export_year, import_year, read_document
+from transfers.backup.format import NOT_EXPORTED, SECTIONS
 
 pytestmark = pytest.mark.django_db
 

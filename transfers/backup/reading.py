@@ -6,7 +6,7 @@ from typing import TextIO
 from django.utils.translation import gettext as _
 
 from committees.years import year_in_range
-from pledges.backup.format import (
+from transfers.backup.format import (
     FORMAT,
     FORMAT_VERSION,
     SECTION_BY_NAME,

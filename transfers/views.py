@@ -1,4 +1,5 @@
-"""Pages of the spreadsheet import: the upload page, the two templates, the two uploads."""
+"""Pages of the spreadsheet imports: people and pledges (the upload page, the two templates, the
+two uploads), and the accounts of secretaries and clerks (page, template, upload)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,15 +12,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from committees import selectors
+from committees.formatting import number
 from committees.forms import NormalizedFormMixin
-from committees.imports import ImportRejected, people_import, people_template
 from committees.models import Organization
 from committees.permissions import Perm, get_organization_for_user_or_404
-from committees.spreadsheets import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE
-from pledges.imports import pledges_import, pledges_template
-from reports.formatting import number
+from transfers.imports import ImportRejected, people_import, people_template
+from transfers.imports_accounts import accounts_import, accounts_template
+from transfers.imports_pledges import pledges_import, pledges_template
+from transfers.spreadsheets import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE
 
-TEMPLATE = "committees/import/page.html"
+TEMPLATE = "transfers/import/page.html"
 ERRORS_SHOWN = 300  # a 50,000-row file may have more errors than a page can show
 
 
@@ -105,7 +107,7 @@ def _upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 text = _("Đã thêm %(added)s bản đăng ký với %(items)s việc làm theo (bỏ qua %(skipped)s dòng đã có)")
             counts = {"added": number(result.added), "items": number(result.items), "skipped": number(result.skipped)}
             messages.success(request, text % counts)
-            return redirect("committees:import_page", organization.pk)
+            return redirect("transfers:import_page", organization.pk)
     context = _context(
         request,
         organization,
@@ -115,3 +117,62 @@ def _upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         **{f"{kind}_form": form},
     )
     return render(request, TEMPLATE, context)
+
+
+# --- import from .xlsx ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def account_import(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.ACCOUNTS)
+    return _import_page(request, organization, UploadForm())
+
+
+@login_required
+@require_POST
+def account_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.ACCOUNTS)
+    form = UploadForm(request.POST, request.FILES)
+    row_errors = []
+    if form.is_valid():
+        try:
+            result = accounts_import(by=request.user, organization=organization, upload=form.cleaned_data["file"])
+        except ImportRejected as error:
+            row_errors = error.row_errors
+            form.add_error(None, error.messages[0])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                _("Đã tạo %(added)s tài khoản; thư mời đặt mật khẩu đang được gửi tới từng người.")
+                % {"added": number(result.added)},
+            )
+            return redirect("committees:account_list", organization.pk)
+    return _import_page(request, organization, form, row_errors)
+
+
+def _import_page(request: HttpRequest, organization: Organization, form, row_errors=()) -> HttpResponse:
+    context = {
+        "organization": organization,
+        "crumbs": selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
+        "crumb_tail": _("Nhập tài khoản từ Excel"),
+        "form": form,
+        "row_errors": row_errors[:ERRORS_SHOWN],
+        "errors_hidden": max(len(row_errors) - ERRORS_SHOWN, 0),
+        "max_mb": MAX_BYTES // 1024 // 1024,
+        "max_rows": MAX_ROWS,
+    }
+    return render(request, "transfers/import/accounts.html", context)
+
+
+@login_required
+@require_GET
+def account_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_organization_for_user_or_404(request.user, pk, Perm.ACCOUNTS)
+    response = HttpResponse(
+        accounts_template(by=request.user, organization=organization), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-tai-khoan-{organization.pk}.xlsx"'
+    return response

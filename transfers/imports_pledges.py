@@ -17,7 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from committees.imports import (
+from committees.models import Organization, Person
+from committees.signals import records_changed
+from committees.text import search_key
+from committees.years import YEAR_MIN, latest_openable_year
+from pledges.models import CONTENT_MAX_LENGTH, Pledge, PledgeArea, PledgeItem, PledgeState
+from pledges.services.common import (
+    ensure_person_in_year,
+    ensure_writable,
+    pledge_deadline,
+)
+from transfers.imports import (
     ORGANIZATION_COLUMN,
     ORGANIZATION_COLUMNS,
     ORGANIZATION_ID_COLUMN,
@@ -28,17 +38,7 @@ from committees.imports import (
     lock_organizations,
     organization_rows,
 )
-from committees.models import Organization, Person
-from committees.signals import records_changed
-from committees.spreadsheets import Column, RowError, RowReader, Sheet, build_template, choice_map, read_sheet
-from committees.text import search_key
-from committees.years import YEAR_MIN, latest_openable_year
-from pledges.models import CONTENT_MAX_LENGTH, Pledge, PledgeArea, PledgeItem, PledgeState
-from pledges.services.common import (
-    ensure_person_in_year,
-    ensure_writable,
-    pledge_deadline,
-)
+from transfers.spreadsheets import Column, RowError, RowReader, Sheet, build_template, choice_map, read_sheet
 
 TARGET_MAX_LENGTH = PledgeItem._meta.get_field("target").max_length
 BATCH_SIZE = 1000

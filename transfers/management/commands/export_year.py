@@ -5,7 +5,7 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError
 
 from committees.models import Organization
-from pledges.backup import BackupRejected, export_year
+from transfers.backup import BackupRejected, export_year
 
 logger = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from committees import account_mails, accounts
-from committees.imports import ImportRejected
-from committees.imports_accounts import ACCOUNT_COLUMNS, accounts_import
 from committees.models import AccountProfile, Role, RoleAssignment, RoleEvent
-from tests.committees.test_import import xlsx
 from tests.factories import UserFactory, grant
+from tests.transfers.test_import_people import xlsx
+from transfers.imports import ImportRejected
+from transfers.imports_accounts import ACCOUNT_COLUMNS, accounts_import
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -69,7 +69,7 @@ def counts() -> tuple[int, int, int, int]:
 
 def test_the_template_has_the_columns_and_the_organizations_in_scope(world, login):
     client = login(world.a_clerk)
-    response = client.get(reverse("committees:account_import_template", args=[world.committee_a.pk]))
+    response = client.get(reverse("transfers:account_import_template", args=[world.committee_a.pk]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     data, guide = workbook.worksheets
@@ -184,12 +184,12 @@ def test_only_the_superuser_imports_accounts_at_the_root(world):
 
 def test_the_upload_page_lists_the_errors_by_row(world, login):
     client = login(world.a_clerk)
-    page = client.get(reverse("committees:account_import", args=[world.committee_a.pk]))
+    page = client.get(reverse("transfers:account_import", args=[world.committee_a.pk]))
     assert page.status_code == 200
-    assert reverse("committees:account_import_upload", args=[world.committee_a.pk]) in page.content.decode()
+    assert reverse("transfers:account_import_upload", args=[world.committee_a.pk]) in page.content.decode()
     rows = [account_row(), account_row(**{"E-mail": "minh@example.invalid", "Tên đăng nhập": "khac"})]
     response = client.post(
-        reverse("committees:account_import_upload", args=[world.committee_a.pk]),
+        reverse("transfers:account_import_upload", args=[world.committee_a.pk]),
         {"file": xlsx(rows, headers=HEADERS)},
     )
     assert response.status_code == 200
@@ -198,7 +198,7 @@ def test_the_upload_page_lists_the_errors_by_row(world, login):
     assert not User.objects.filter(username__in=["levanminh", "khac"]).exists()
 
     response = client.post(
-        reverse("committees:account_import_upload", args=[world.committee_a.pk]),
+        reverse("transfers:account_import_upload", args=[world.committee_a.pk]),
         {"file": xlsx(rows[:1], headers=HEADERS)},
         follow=True,
     )
@@ -209,7 +209,7 @@ def test_the_upload_page_lists_the_errors_by_row(world, login):
 def test_a_file_that_is_not_a_spreadsheet_is_refused(world, login):
     client = login(world.a_clerk)
     response = client.post(
-        reverse("committees:account_import_upload", args=[world.committee_a.pk]),
+        reverse("transfers:account_import_upload", args=[world.committee_a.pk]),
         {"file": xlsx([account_row()], headers=["Tên", "Khác"])},
     )
     assert response.status_code == 200 and response.context["form"].errors["file"]

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from committees.imports import PEOPLE_COLUMNS, ImportRejected, people_import
 from committees.models import Membership, Organization, Person
-from committees.spreadsheets import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE, parse_date
 from tests.factories import PersonFactory, make_organization
+from transfers.imports import PEOPLE_COLUMNS, ImportRejected, people_import
+from transfers.spreadsheets import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE, parse_date
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def good_rows() -> list[dict]:
 
 
 def import_url(world, name="import_people", organization=None):
-    return reverse(f"committees:{name}", args=[(organization or world.committee_a).pk])
+    return reverse(f"transfers:{name}", args=[(organization or world.committee_a).pk])
 
 
 def post(client, world, file, *, name="import_people", organization=None):
@@ -498,7 +498,7 @@ def test_dates_refused(value):
 
 
 def test_people_template(world, login):
-    response = login(world.a_clerk).get(reverse("committees:import_template", args=[world.committee_a.pk, "ca-nhan"]))
+    response = login(world.a_clerk).get(reverse("transfers:import_template", args=[world.committee_a.pk, "ca-nhan"]))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
@@ -517,7 +517,7 @@ def test_people_template(world, login):
 def test_template_filled_in_imports(world, login):
     """The downloaded template, filled in, imports as is."""
     client = login(world.a_clerk)
-    response = client.get(reverse("committees:import_template", args=[world.committee_a.pk, "ca-nhan"]))
+    response = client.get(reverse("transfers:import_template", args=[world.committee_a.pk, "ca-nhan"]))
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook["Dữ liệu"]
     sheet.append([person_row()[header] for header in HEADERS])
@@ -540,8 +540,8 @@ def test_import_page_for_a_clerk(world, login):
     response = login(world.a_clerk).get(import_url(world, "import_page"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert reverse("committees:import_template", args=[world.committee_a.pk, "ca-nhan"]) in page
-    assert reverse("committees:import_template", args=[world.committee_a.pk, "ke-hoach"]) in page
+    assert reverse("transfers:import_template", args=[world.committee_a.pk, "ca-nhan"]) in page
+    assert reverse("transfers:import_template", args=[world.committee_a.pk, "ke-hoach"]) in page
     assert f'action="{import_url(world, "import_people")}"' in page
     assert f'action="{import_url(world, "import_pledges")}"' in page
     assert 'enctype="multipart/form-data"' in page
@@ -550,7 +550,7 @@ def test_import_page_for_a_clerk(world, login):
 
 def test_organization_page_links_to_import_only_with_the_permission(world, login):
     url = reverse("committees:organization_detail", args=[world.cell_a1.pk])
-    link = reverse("committees:import_page", args=[world.cell_a1.pk])
+    link = reverse("transfers:import_page", args=[world.cell_a1.pk])
     assert link in login(world.a_clerk).get(url).content.decode()
     assert link not in login(world.a1_secretary).get(url).content.decode()
 
@@ -562,7 +562,7 @@ def test_secretaries_and_reviewers_get_403(world, login, user):
     before = counts()
     for name in ("import_page",):
         assert client.get(import_url(world, name, organization)).status_code == 403
-    template = reverse("committees:import_template", args=[organization.pk, "ca-nhan"])
+    template = reverse("transfers:import_template", args=[organization.pk, "ca-nhan"])
     assert client.get(template).status_code == 403
     for name in ("import_people", "import_pledges"):
         response = post(client, world, xlsx([person_row()]), name=name, organization=organization)
@@ -575,7 +575,7 @@ def test_out_of_scope_is_404(world, login):
     organization = world.committee_b
     before = counts()
     assert client.get(import_url(world, "import_page", organization)).status_code == 404
-    assert client.get(reverse("committees:import_template", args=[organization.pk, "ca-nhan"])).status_code == 404
+    assert client.get(reverse("transfers:import_template", args=[organization.pk, "ca-nhan"])).status_code == 404
     response = post(
         client, world, xlsx([person_row(**{"Tổ chức đảng": world.cell_b1.name})]), organization=organization
     )

@@ -27,9 +27,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Membership, Organization, OrganizationYear, Person, ReportingYear, subtree_q
-from pledges.backup.common import chunks
-from pledges.backup.format import FORMAT, FORMAT_VERSION, SECTIONS, BackupRejected, Section, to_json
+from committees.models import (
+    Membership,
+    Organization,
+    OrganizationYear,
+    Person,
+    ReportingYear,
+    subtree_q,
+    superior_paths,
+)
 from pledges.models import (
     Commendation,
     Directive,
@@ -42,6 +48,8 @@ from pledges.models import (
     Theme,
 )
 from reports.models import Report, ReportRender
+from transfers.backup.common import chunks
+from transfers.backup.format import FORMAT, FORMAT_VERSION, SECTIONS, BackupRejected, Section, to_json
 
 STEP = Organization.steplen
 CHUNK = 2000
@@ -50,11 +58,6 @@ CHUNK = 2000
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     """Keys in ascending runs, so that rows read run by run come out in key order."""
     return chunks(sorted(ids), CHUNK)
-
-
-def _prefixes(path: str) -> list[str]:
-    """Paths of the superiors of the node at `path`, top first."""
-    return [path[:end] for end in range(STEP, len(path), STEP)]
 
 
 class YearScope:
@@ -75,7 +78,7 @@ class YearScope:
     def tree(self) -> QuerySet:
         """The subtree's rows of the year's tree and the rows of its superiors that year."""
         return OrganizationYear.objects.filter(
-            subtree_q(self.root_path) | Q(path__in=_prefixes(self.root_path)), year=self.year
+            subtree_q(self.root_path) | Q(path__in=superior_paths(self.root_path)), year=self.year
         ).order_by("path")
 
     def subtree_ids(self) -> QuerySet:
@@ -84,8 +87,8 @@ class YearScope:
     def superior_ids(self) -> set[int]:
         """Superiors in the year's tree and in today's tree: plans are inherited along both
         (statistics of a year walk the year's tree, the writing rules today's)."""
-        in_year = OrganizationYear.objects.filter(year=self.year, path__in=_prefixes(self.root_path))
-        today = Organization.objects.filter(path__in=_prefixes(self.organization.path))
+        in_year = OrganizationYear.objects.filter(year=self.year, path__in=superior_paths(self.root_path))
+        today = Organization.objects.filter(path__in=superior_paths(self.organization.path))
         return set(in_year.values_list("organization_id", flat=True)) | set(today.values_list("id", flat=True))
 
     def _own(self, queryset: QuerySet) -> QuerySet:
@@ -178,7 +181,7 @@ def _organization_ids(scope: YearScope, people: set[int], directives: set[int]) 
         for chunk in _chunks(pending):
             paths = set()
             for path, merged_into in Organization.objects.filter(pk__in=chunk).values_list("path", "merged_into_id"):
-                paths.update(_prefixes(path))
+                paths.update(superior_paths(path))
                 if merged_into is not None:
                     found.add(merged_into)
             found |= set(Organization.objects.filter(path__in=paths).values_list("id", flat=True))

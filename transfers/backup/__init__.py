@@ -5,9 +5,9 @@
 in docs/backups.md.
 """
 
-from pledges.backup.export import export_year
-from pledges.backup.format import FORMAT, FORMAT_VERSION, BackupRejected
-from pledges.backup.reading import read_document
-from pledges.backup.restore import import_year
+from transfers.backup.export import export_year
+from transfers.backup.format import FORMAT, FORMAT_VERSION, BackupRejected
+from transfers.backup.reading import read_document
+from transfers.backup.restore import import_year
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "BackupRejected", "export_year", "import_year", "read_document"]

@@ -1,6 +1,6 @@
 from django import template
 
-from reports import formatting
+from committees import formatting
 
 register = template.Library()
 

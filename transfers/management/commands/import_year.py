@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pledges.backup import BackupRejected, import_year, read_document
+from transfers.backup import BackupRejected, import_year, read_document
 
 
 class Command(BaseCommand):

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from committees.models import Membership, Organization, OrganizationYear, Person
 from committees.text import search_key
-from pledges.backup.common import chunks, in_database, sample
-from pledges.backup.format import RECORD_SECTIONS, SCOPED_SECTIONS, BackupRejected, is_user
-from pledges.backup.reading import MAX_MESSAGES, Table
 from pledges.models import Commendation, Exemplar, Plan, Pledge, StudySession
 from reports.models import Report
+from transfers.backup.common import chunks, in_database, sample
+from transfers.backup.format import RECORD_SECTIONS, SCOPED_SECTIONS, BackupRejected, is_user
+from transfers.backup.reading import MAX_MESSAGES, Table
 
 STEP = Organization.steplen
 

@@ -9,13 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from committees.imports import ImportRejected
 from committees.models import Person
-from committees.spreadsheets import XLSX_CONTENT_TYPE
-from pledges.imports import PLEDGE_COLUMNS, pledges_import
 from pledges.models import Plan, Pledge, PledgeItem, PledgeState
 from pledges.services.pledges import ItemInput, pledge_create
 from tests.factories import PersonFactory
+from transfers.imports import ImportRejected
+from transfers.imports_pledges import PLEDGE_COLUMNS, pledges_import
+from transfers.spreadsheets import XLSX_CONTENT_TYPE
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def xlsx(rows: list[dict], *, headers=None, edit=None) -> SimpleUploadedFile:
 
 
 def url(world, name="import_pledges", organization=None):
-    return reverse(f"committees:{name}", args=[(organization or world.committee_a).pk])
+    return reverse(f"transfers:{name}", args=[(organization or world.committee_a).pk])
 
 
 def counts() -> tuple[int, int]:
@@ -249,7 +249,7 @@ def test_missing_column_refuses_the_file(world, login):
 
 
 def test_pledges_template(world, login):
-    response = login(world.a_clerk).get(reverse("committees:import_template", args=[world.committee_a.pk, "ke-hoach"]))
+    response = login(world.a_clerk).get(reverse("transfers:import_template", args=[world.committee_a.pk, "ke-hoach"]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Dữ liệu", "Hướng dẫn"]

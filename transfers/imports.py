@@ -18,7 +18,8 @@ from django.utils.translation import ngettext
 
 from committees.models import Exemption, Gender, Membership, Organization, Person, PersonCategory, subtree_q
 from committees.signals import records_changed
-from committees.spreadsheets import (
+from committees.text import search_key
+from transfers.spreadsheets import (
     MISSING,
     Column,
     RowError,
@@ -28,7 +29,6 @@ from committees.spreadsheets import (
     choice_map,
     read_sheet,
 )
-from committees.text import search_key
 
 BATCH_SIZE = 2000
 BIRTH_YEAR_MIN = 1900

@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from committees import accounts
-from committees.imports import (
+from committees.models import AccountProfile, Organization, Role, RoleAssignment, RoleEvent
+from committees.permissions import organizations_for_accounts
+from transfers.imports import (
     ORGANIZATION_COLUMNS,
     ORGANIZATION_ID_COLUMN,
     ImportRejected,
@@ -24,9 +26,7 @@ from committees.imports import (
     columns_by_key,
     lock_organizations,
 )
-from committees.models import AccountProfile, Organization, Role, RoleAssignment, RoleEvent
-from committees.permissions import organizations_for_accounts
-from committees.spreadsheets import MISSING, Column, RowError, RowReader, Sheet, build_template, choice_map, read_sheet
+from transfers.spreadsheets import MISSING, Column, RowError, RowReader, Sheet, build_template, choice_map, read_sheet
 
 User = get_user_model()
 BATCH_SIZE = 1000

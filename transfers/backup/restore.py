@@ -32,11 +32,11 @@ from django.utils.translation import gettext as _
 from committees.models import Organization, OrganizationYear, Person, ReportingYear
 from committees.signals import tree_changed
 from committees.text import search_key
-from pledges.backup.checks import ImportCheck
-from pledges.backup.common import BATCH, chunks, in_database
-from pledges.backup.format import RECORD_SECTIONS, BackupRejected, Section, User, is_user
-from pledges.backup.reading import Table, read_header, read_tables
 from pledges.models import Directive, DocumentType, Exemplar, Plan, StudySession, Theme
+from transfers.backup.checks import ImportCheck
+from transfers.backup.common import BATCH, chunks, in_database
+from transfers.backup.format import RECORD_SECTIONS, BackupRejected, Section, User, is_user
+from transfers.backup.reading import Table, read_header, read_tables
 
 STEP = Organization.steplen
 # Links of many-to-many fields whose history simple-history keeps, with the owner's field.
