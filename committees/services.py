@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from committees.models import (
+    Actor,
     Membership,
     Organization,
     OrganizationEvent,
@@ -24,6 +25,7 @@ from committees.models import (
     Person,
     ReportingYear,
     RoleAssignment,
+    RoleEvent,
     YearOpening,
     ancestor_paths,
     subtree_q,
@@ -41,7 +43,7 @@ STEP = Organization.steplen
 
 
 @transaction.atomic
-def reporting_year_open(*, year: int, by=None) -> ReportingYear:
+def reporting_year_open(*, year: int, by: Actor = None) -> ReportingYear:
     """Open a year for the whole tree, at once: record the live tree as that year's tree.
 
     Idempotent. For the pages, where a clerk opens a year for its own subtree in a worker,
@@ -74,7 +76,7 @@ def _covering_opening(year: int, organization: Organization) -> YearOpening | No
 
 
 @transaction.atomic
-def year_opening_request(*, year: int, organization: Organization, by=None) -> YearOpening:
+def year_opening_request(*, year: int, organization: Organization, by: Actor = None) -> YearOpening:
     """Ask for `year` to be opened for the organization's subtree; a worker copies the tree.
 
     Refuses a year out of range, a closed year, a dissolved organization and a year already
@@ -235,7 +237,7 @@ def organization_create(
     issuer_code: str = "",
     place_name: str = "",
     founded_on: datetime.date | None = None,
-    by=None,
+    by: Actor = None,
 ) -> Organization:
     name = normalize_text(name)
     if not name:
@@ -287,7 +289,7 @@ def organization_rename(
     short_name: str = "",
     issuer_code: str | None = None,
     place_name: str | None = None,
-    by=None,
+    by: Actor = None,
 ) -> Organization:
     """Change the names an organization goes by (and its issuer code and place name, when given).
 
@@ -354,7 +356,7 @@ def _move(organization: Organization, new_parent: Organization, on: datetime.dat
 
 @transaction.atomic
 def organization_move(
-    *, organization: Organization, new_parent: Organization, on: datetime.date, by=None
+    *, organization: Organization, new_parent: Organization, on: datetime.date, by: Actor = None
 ) -> Organization:
     """Move a subtree under another parent from `on`; years before `on` keep the old tree."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -399,7 +401,7 @@ def _move_people(source: Organization, target: Organization, on: datetime.date) 
 
 
 @transaction.atomic
-def organization_merge(*, source: Organization, target: Organization, on: datetime.date, by=None) -> Organization:
+def organization_merge(*, source: Organization, target: Organization, on: datetime.date, by: Actor = None) -> Organization:
     """Merge `source` into `target` from `on`: its units, people and open-year records move;
     records of closed years keep pointing at `source`, which is archived."""
     source = Organization.objects.select_for_update().get(pk=source.pk)
@@ -449,7 +451,7 @@ def _archive(organization: Organization, on: datetime.date, *, merged_into: Orga
 
 
 @transaction.atomic
-def organization_dissolve(*, organization: Organization, on: datetime.date, by=None) -> Organization:
+def organization_dissolve(*, organization: Organization, on: datetime.date, by: Actor = None) -> Organization:
     """Archive an organization from `on`: history kept, no new records."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     _refuse_dissolved(organization, _("“%(name)s” đã giải thể trước đó."))
@@ -483,7 +485,7 @@ def _refuse_inactive_target(organization: Organization) -> None:
 
 
 @transaction.atomic
-def person_create(*, organization: Organization, joined_on: datetime.date | None = None, by=None, **fields) -> Person:
+def person_create(*, organization: Organization, joined_on: datetime.date | None = None, by: Actor = None, **fields) -> Person:
     _refuse_inactive_target(organization)
     person = Person(
         organization=organization, joined_on=joined_on, **{k: fields[k] for k in fields if k in PERSON_FIELDS}
@@ -495,7 +497,7 @@ def person_create(*, organization: Organization, joined_on: datetime.date | None
 
 
 @transaction.atomic
-def person_update(*, person: Person, by=None, **fields) -> Person:
+def person_update(*, person: Person, by: Actor = None, **fields) -> Person:
     for name in PERSON_FIELDS:
         if name in fields:
             setattr(person, name, fields[name])
@@ -524,7 +526,7 @@ def person_update(*, person: Person, by=None, **fields) -> Person:
 
 
 @transaction.atomic
-def person_transfer(*, person: Person, organization: Organization, on: datetime.date, by=None) -> Person:
+def person_transfer(*, person: Person, organization: Organization, on: datetime.date, by: Actor = None) -> Person:
     """Move a person to another organization from `on`; earlier years keep the old one."""
     _refuse_inactive_target(organization)
     if organization.pk == person.organization_id:
@@ -548,8 +550,11 @@ def person_transfer(*, person: Person, organization: Organization, on: datetime.
 
 
 @transaction.atomic
-def role_assign(*, user, organization: Organization, role: str, by=None) -> RoleAssignment:
+def role_assign(*, user, organization: Organization, role: str, by: Actor = None) -> RoleAssignment:
+    """Grant a role without the delegation rules (commands, benchmarks, tests); the pages and
+    their clerks go through committees.accounts.role_grant. Recorded like any grant."""
     assignment = RoleAssignment(user=user, organization=organization, role=role)
     assignment.full_clean()
     assignment.save()
+    RoleEvent.objects.create(kind=RoleEvent.Kind.GRANTED, actor=by, user=user, organization=organization, role=role)
     return assignment
