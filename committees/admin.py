@@ -110,8 +110,16 @@ def _parent_chosen(data: dict) -> Organization | None:
 class OrganizationAdminForm(movenodeform_factory(Organization, exclude=["merged_into", "dissolved_on"])):
     def clean(self):
         data = super().clean()
+        if self.instance._state.adding:
+            try:
+                services.organization_create_check(
+                    parent=_parent_chosen(data), founded_on=data.get("founded_on") or timezone.localdate()
+                )
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
+            return data
         moved = {"treebeard_ref_node", "treebeard_position"} & set(self.changed_data)
-        if not self.instance._state.adding and moved:
+        if moved:
             # A move here would skip the year trees and the dated record of the move.
             raise ValidationError(
                 _("Không đổi vị trí tại đây: hãy dùng thao tác “Chuyển trực thuộc” (có ngày hiệu lực).")
@@ -137,6 +145,11 @@ class OrganizationAdmin(TreeAdmin):
         if change:
             return super().save_form(request, form, change)
         return form.instance
+
+    def save_related(self, request, form, formsets, change):
+        # An organization has no many-to-many fields nor inlines; a new one was saved by the service.
+        if change:
+            super().save_related(request, form, formsets, change)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -227,6 +227,14 @@ def _refuse_dissolved(organization: Organization, message: str) -> None:
         raise ValidationError(message % {"name": organization.name})
 
 
+def organization_create_check(*, parent: Organization | None, founded_on: datetime.date) -> None:
+    """What refuses a new unit before anything is written (the admin's form asks it too)."""
+    if parent is not None:
+        _refuse_dissolved(parent, _("“%(name)s” đã giải thể: không thể thành lập tổ chức trực thuộc."))
+    # A closed year's tree is frozen: a unit founded in it could never be counted there.
+    _refuse_closed_year(founded_on)
+
+
 @transaction.atomic
 def organization_create(
     *,
@@ -244,8 +252,7 @@ def organization_create(
         raise ValidationError(_("Hãy nhập tên tổ chức."))
     # The founding date places the unit in the trees of its years (committees.year_tree).
     founded_on = founded_on or timezone.localdate()
-    # A closed year's tree is frozen: a unit founded in it could never be counted there.
-    _refuse_closed_year(founded_on)
+    organization_create_check(parent=parent, founded_on=founded_on)
     fields = {
         "name": name,
         "kind": kind,
@@ -258,7 +265,6 @@ def organization_create(
         organization = Organization.objects.add_root(create_kwargs=fields)
     else:
         parent = Organization.objects.get(pk=parent.pk)
-        _refuse_dissolved(parent, _("“%(name)s” đã giải thể: không thể thành lập tổ chức trực thuộc."))
         organization = Organization.objects.add_child(parent, create_kwargs=fields)
     for year in _open_years_from(founded_on.year):
         _year_add(organization, parent, year)
@@ -401,7 +407,9 @@ def _move_people(source: Organization, target: Organization, on: datetime.date) 
 
 
 @transaction.atomic
-def organization_merge(*, source: Organization, target: Organization, on: datetime.date, by: Actor = None) -> Organization:
+def organization_merge(
+    *, source: Organization, target: Organization, on: datetime.date, by: Actor = None
+) -> Organization:
     """Merge `source` into `target` from `on`: its units, people and open-year records move;
     records of closed years keep pointing at `source`, which is archived."""
     source = Organization.objects.select_for_update().get(pk=source.pk)
@@ -485,7 +493,9 @@ def _refuse_inactive_target(organization: Organization) -> None:
 
 
 @transaction.atomic
-def person_create(*, organization: Organization, joined_on: datetime.date | None = None, by: Actor = None, **fields) -> Person:
+def person_create(
+    *, organization: Organization, joined_on: datetime.date | None = None, by: Actor = None, **fields
+) -> Person:
     _refuse_inactive_target(organization)
     person = Person(
         organization=organization, joined_on=joined_on, **{k: fields[k] for k in fields if k in PERSON_FIELDS}

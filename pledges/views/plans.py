@@ -82,7 +82,7 @@ def _plan_page(request: HttpRequest, organization, year: int, *, form: PlanForm 
             "closer_reachable": closed_by is not None and request.scope.covers(closed_by.organization.path),
             "can_edit": can_edit,
             "form": form,
-            "can_reopen": Perm.REOPEN in perms,
+            "can_reopen": Perm.REOPEN in perms and context["year_open"],
             "reopen_form": ReopenForm(),
             "history": record_history(own, _("kế hoạch năm")) if Perm.HISTORY in perms else None,
         }

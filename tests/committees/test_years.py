@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from committees import services, years
-from committees.models import OrganizationYear, ReportingYear, YearOpening
+from committees.models import Organization, OrganizationYear, ReportingYear, YearOpening
 from committees.year_tree import year_tree_sync
 from pledges.services.records import SessionInput, session_create
 from reports.statistics import organization_years_figures
@@ -266,3 +266,37 @@ def test_a_year_not_open_says_so_and_offers_to_open_it(world, login):
     roster = secretary.get(reverse("pledges:roster", args=[world.cell_a1.pk, 2024]))
     assert "data-year-not-open" not in roster.content.decode()
     assert secretary.get(reverse("pledges:roster", args=[world.cell_a1.pk, 2031])).status_code == 404
+
+
+def admin_add(client, parent, **fields):
+    data = {
+        "name": "Chi bộ lập ở trang quản trị",
+        "short_name": "",
+        "kind": "cell",
+        "issuer_code": "CB",
+        "place_name": "Thanh Hoá",
+        "founded_on": "2024-03-01",
+        "treebeard_position": "first-child",
+        "treebeard_ref_node": str(parent.pk),
+        **fields,
+    }
+    return client.post(reverse("admin:committees_organization_add"), data)
+
+
+def test_a_unit_added_in_the_admin_joins_the_open_years_trees(world, client):
+    client.force_login(world.admin)
+    response = admin_add(client, world.committee_b)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cell = Organization.objects.get(name="Chi bộ lập ở trang quản trị")
+    assert Organization.objects.get_parent(cell) == world.committee_b
+    assert rows(2024)[cell.pk][0] == world.committee_b.pk and cell.pk not in rows(2023)
+    session(cell, D(2024, 3, 10))
+    assert sessions_of(world.committee_b, 2024) == 1
+
+
+def test_the_admin_refuses_a_unit_founded_in_a_closed_year_with_a_message(world, client):
+    services.reporting_year_close(year=2023)
+    client.force_login(world.admin)
+    response = admin_add(client, world.committee_b, founded_on="2023-05-01")
+    assert response.status_code == 200 and "đã khóa sổ" in response.content.decode()
+    assert not Organization.objects.filter(name="Chi bộ lập ở trang quản trị").exists()
