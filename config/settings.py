@@ -211,7 +211,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
+CELERY_TASK_ROUTES = {
+    # The re-queue of stuck renders must not wait behind the renders it re-queues.
+    "reports.tasks.requeue_stuck_renders": {"queue": "default"},
+    "reports.tasks.*": {"queue": "reports"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -239,6 +243,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # CELERY_TIMEZONE is Asia/Ho_Chi_Minh: 07:00 local time.
     "send-daily-reminders": {"task": "pledges.tasks.send_daily_reminders", "schedule": crontab(hour=7, minute=0)},
 }
+
+# The daily reminders are mailed in chunks of this many secretaries, each chunk a task of its own.
+REMINDER_CHUNK_SIZE = env_int("REMINDER_CHUNK_SIZE", 50, minimum=1)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

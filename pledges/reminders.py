@@ -1,10 +1,11 @@
 """Daily reminders to cell secretaries: who has not handed in a pledge, and a missing
 thematic meeting near the end of a quarter.
 
-Selectors decide what each secretary should be told; `reminders_send` mails it and records it
-in `ReminderLog` (one mail per secretary per day). Queries: 3 to find the secretaries and the
-thematic meetings, then about 5 per distinct cell (closed year, deadline, roster). Fine for a
-daily task over a province's cells; nothing runs per person.
+Selectors decide what each secretary should be told, for all cells at once in a fixed number
+of queries (the secretaries, the meetings held, the plans on the cells' paths, the members
+and their pledges); `reminders_send` mails it over one connection and records it in
+`ReminderLog` (one mail per secretary per day). The daily task hands the secretaries to chunk
+tasks (pledges/tasks.py), each with its own time limit and retries.
 """
 
 import calendar
@@ -14,26 +15,24 @@ import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from committees.links import absolute_reverse
-from committees.models import CELL_KINDS, Organization, Person, Role, RoleAssignment
+from committees.models import CELL_KINDS, Membership, Organization, Person, Role, RoleAssignment, ancestor_paths
 from committees.text import vietnamese_sort_key
-from committees.years import default_year
-from pledges.models import ReminderLog, SessionKind, StudySession
-from pledges.selectors import RosterStatus, roster
-from pledges.services.common import pledge_deadline, year_is_closed
+from committees.years import closed_years, default_year
+from pledges.models import Plan, Pledge, PledgeState, ReminderLog, SessionKind, StudySession, default_deadline
 
 logger = logging.getLogger(__name__)
 
 PLEDGE_LEAD_DAYS = 14  # reminders start this many days before the pledge deadline
 MEETING_LEAD_DAYS = 14  # and in the last this many days of a quarter
-REMIND_STATUSES = (RosterStatus.MISSING, RosterStatus.DRAFT)
 SUBJECT_MAX_LENGTH = 200
 
 
@@ -114,10 +113,11 @@ class SecretaryReminder:
         return sum(len(cell.people) for cell in self.cells)
 
 
-def _secretary_grants(today: datetime.date) -> list[RoleAssignment]:
+def _secretary_grants(today: datetime.date, user_ids: list[int] | None = None) -> list[RoleAssignment]:
     """Secretary roles on live cells, of active users with an email, not yet reminded today."""
+    grants = RoleAssignment.objects.all() if user_ids is None else RoleAssignment.objects.filter(user_id__in=user_ids)
     return list(
-        RoleAssignment.objects.filter(
+        grants.filter(
             role=Role.SECRETARY,
             organization__kind__in=CELL_KINDS,
             organization__dissolved_on__isnull=True,
@@ -141,47 +141,102 @@ def _cells_with_thematic_meeting(cells: list[Organization], quarter: Quarter) ->
     )
 
 
-def cell_reminder(
-    *, organization: Organization, today: datetime.date, year: int, meeting_held: bool = True
-) -> CellReminder:
-    """What to tell about one cell today; `meeting_held` says whether this quarter's thematic
-    meeting took place (computed for all cells at once by the caller)."""
-    deadline = None
-    people: list[Person] = []
-    cell_deadline = pledge_deadline(organization=organization, year=year)
-    if in_pledge_window(today, deadline=cell_deadline, year=year) and not year_is_closed(
-        organization=organization, year=year
-    ):
-        deadline = cell_deadline
-        people = [
-            row.person
-            for row in roster(organization=organization, year=year).rows
-            if row.status in REMIND_STATUSES
-            and not row.person.is_exempt
-            and not (row.person.left_on and row.person.left_on < today)
-        ]
-        people.sort(key=lambda person: vietnamese_sort_key(person.full_name))
-    quarter = None
-    if not meeting_held and in_meeting_window(today) and not year_is_closed(organization=organization, year=today.year):
-        quarter = quarter_of(today)
-    return CellReminder(
-        organization=organization, year=year, deadline=deadline, people=people, quarter=quarter, today=today
+@dataclass(frozen=True)
+class PlanTerms:
+    """What a cell's reminder takes from the plans on its path: the deadline, and whether closed."""
+
+    deadline: datetime.date
+    closed: bool
+
+
+def _plan_terms(cells: list[Organization], year: int) -> dict[int, PlanTerms]:
+    """For every cell, the nearest plan's deadline and whether a plan on its path closed the
+    year. One query for all cells."""
+    paths = {path for cell in cells for path in ancestor_paths(cell.path)}
+    plans = {
+        path: (deadline, closed)
+        for path, deadline, closed in Plan.objects.filter(year=year, organization__path__in=paths).values_list(
+            "organization__path", "pledge_deadline", "is_closed"
+        )
+    }
+    terms = {}
+    for cell in cells:
+        on_path = [plans[path] for path in ancestor_paths(cell.path) if path in plans]
+        deadline = on_path[0][0] if on_path else default_deadline(year)
+        terms[cell.pk] = PlanTerms(deadline=deadline, closed=any(closed for _, closed in on_path))
+    return terms
+
+
+def _people_to_remind(cells: list[Organization], year: int, today: datetime.date) -> dict[int, list[Person]]:
+    """Per cell, its members of `year` with no pledge or only a draft (not exempt, not gone
+    before today), in official-list order. Two queries for all cells."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    memberships = Membership.objects.filter(organization__in=cells, start_on__lte=end).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=start)
     )
+    states = dict(
+        Pledge.objects.filter(
+            kind=Pledge.Kind.PERSONAL, year=year, person_id__in=memberships.values("person_id")
+        ).values_list("person_id", "state")
+    )
+    found: dict[int, dict[int, Person]] = {}
+    for membership in memberships.select_related("person"):
+        person = membership.person
+        if person.is_exempt or (person.left_on and person.left_on < today):
+            continue
+        if states.get(person.pk, PledgeState.DRAFT) == PledgeState.DRAFT:  # none yet, or a draft
+            found.setdefault(membership.organization_id, {})[person.pk] = person
+    return {
+        cell_id: sorted(people.values(), key=lambda person: vietnamese_sort_key(person.full_name))
+        for cell_id, people in found.items()
+    }
 
 
-def reminders_due(*, today: datetime.date | None = None) -> list[SecretaryReminder]:
-    """Each secretary not yet reminded today with something to be told, their cells in tree order."""
+def cell_reminders(
+    cells: list[Organization], *, today: datetime.date, year: int, held: set[int]
+) -> dict[int, CellReminder]:
+    """What to tell about each cell today, worked out for all of them at once (a fixed number of
+    queries, whatever the number of cells); `held`: cells whose quarter's thematic meeting took place."""
+    terms = _plan_terms(cells, year)
+    this_year_terms = terms if today.year == year else _plan_terms(cells, today.year)
+    closed = closed_years()
+    in_window = [
+        cell
+        for cell in cells
+        if in_pledge_window(today, deadline=terms[cell.pk].deadline, year=year)
+        and not terms[cell.pk].closed
+        and year not in closed
+    ]
+    people = _people_to_remind(in_window, year, today) if in_window else {}
+    meeting_due = in_meeting_window(today) and today.year not in closed
+    reminders = {}
+    for cell in cells:
+        windowed = cell in in_window
+        quarter = None
+        if meeting_due and cell.pk not in held and not this_year_terms[cell.pk].closed:
+            quarter = quarter_of(today)
+        reminders[cell.pk] = CellReminder(
+            organization=cell,
+            year=year,
+            deadline=terms[cell.pk].deadline if windowed else None,
+            people=people.get(cell.pk, []) if windowed else [],
+            quarter=quarter,
+            today=today,
+        )
+    return reminders
+
+
+def reminders_due(*, today: datetime.date | None = None, user_ids: list[int] | None = None) -> list[SecretaryReminder]:
+    """Each secretary not yet reminded today with something to be told, their cells in tree
+    order (only the secretaries `user_ids`, when given: one chunk of the daily run)."""
     today = today or timezone.localdate()
     year = default_year()
-    grants = _secretary_grants(today)
+    grants = _secretary_grants(today, user_ids)
     cells = {grant.organization_id: grant.organization for grant in grants}
     held: set[int] = set()
     if cells and in_meeting_window(today):
         held = _cells_with_thematic_meeting(list(cells.values()), quarter_of(today))
-    by_cell = {
-        pk: cell_reminder(organization=cell, today=today, year=year, meeting_held=pk in held)
-        for pk, cell in cells.items()
-    }
+    by_cell = cell_reminders(list(cells.values()), today=today, year=year, held=held) if cells else {}
     # Grants come ordered by user then tree path: group them into one mail per user.
     mails: dict[int, SecretaryReminder] = {}
     for grant in grants:
@@ -219,7 +274,7 @@ def reminder_body(*, reminder: SecretaryReminder, today: datetime.date) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def reminder_send(*, reminder: SecretaryReminder, today: datetime.date) -> bool:
+def reminder_send(*, reminder: SecretaryReminder, today: datetime.date, connection=None) -> bool:
     """Record, then mail. Returns False when this secretary was already reminded today.
 
     The log is written (and committed) before the mail goes out, so a crash or a retry never
@@ -241,7 +296,9 @@ def reminder_send(*, reminder: SecretaryReminder, today: datetime.date) -> bool:
     if not created:
         return False
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email], fail_silently=False)
+        send_mail(
+            subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email], fail_silently=False, connection=connection
+        )
     except Exception:
         ReminderLog.objects.filter(pk=log.pk).delete()
         raise
@@ -254,20 +311,34 @@ class SendResult:
     failed: list[int] = field(default_factory=list)  # user ids whose mail could not go out
 
 
-def reminders_send(*, today: datetime.date | None = None) -> SendResult:
-    """Mail today's reminders; one failing address does not stop the others."""
+def recipients_due(*, today: datetime.date | None = None) -> list[int]:
+    """The secretaries to remind today (user ids, in order), for the daily task to split in chunks."""
+    return [reminder.user.pk for reminder in reminders_due(today=today)]
+
+
+def reminders_send(*, today: datetime.date | None = None, user_ids: list[int] | None = None) -> SendResult:
+    """Mail today's reminders (to `user_ids` only, when given) over one mail connection; one
+    failing address does not stop the others."""
     today = today or timezone.localdate()
     result = SendResult()
-    for reminder in reminders_due(today=today):
-        try:
-            if reminder_send(reminder=reminder, today=today):
-                result.sent += 1
-        except (smtplib.SMTPException, OSError) as error:
-            # A mail server's refusal usually repeats the address: log its kind and code only.
-            code = getattr(error, "smtp_code", "")
-            logger.warning("Reminder to user %s could not be sent: %s %s", reminder.user.pk, type(error).__name__, code)
-            result.failed.append(reminder.user.pk)
-        except Exception:
-            logger.exception("Reminder to user %s could not be sent", reminder.user.pk)
-            result.failed.append(reminder.user.pk)
+    due = reminders_due(today=today, user_ids=user_ids)
+    if not due:
+        return result
+    with get_connection() as connection:
+        for reminder in due:
+            _send_one(reminder, today, connection, result)
     return result
+
+
+def _send_one(reminder: SecretaryReminder, today: datetime.date, connection, result: SendResult) -> None:
+    try:
+        if reminder_send(reminder=reminder, today=today, connection=connection):
+            result.sent += 1
+    except (smtplib.SMTPException, OSError) as error:
+        # A mail server's refusal usually repeats the address: log its kind and code only.
+        code = getattr(error, "smtp_code", "")
+        logger.warning("Reminder to user %s could not be sent: %s %s", reminder.user.pk, type(error).__name__, code)
+        result.failed.append(reminder.user.pk)
+    except Exception:
+        logger.exception("Reminder to user %s could not be sent", reminder.user.pk)
+        result.failed.append(reminder.user.pk)

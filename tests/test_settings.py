@@ -380,3 +380,11 @@ def test_admins_from_the_environment_receive_mail_admins():
     admins = ["quantri@example.gov.vn", "trucban@example.gov.vn"]
     assert [(sender, to) for sender, to, _subject in sent] == [("loi-he-thong@example.gov.vn", admins)] * 2
     assert all(subject.startswith("[Làm theo Bác] ") for _sender, _to, subject in sent)
+
+
+def test_the_requeue_of_stuck_renders_runs_on_the_default_queue():
+    from celery import current_app
+
+    router = current_app.amqp.router
+    assert router.route({}, "reports.tasks.requeue_stuck_renders")["queue"].name == "default"
+    assert router.route({}, "reports.tasks.render_report_task")["queue"].name == "reports"

@@ -22,8 +22,8 @@ from pledges.models import ReminderLog, SessionKind
 from pledges.services.plans import plan_close, plan_save
 from pledges.services.pledges import ItemInput, pledge_create
 from pledges.services.records import SessionInput, session_create
-from pledges.tasks import ReminderDeliveryError, send_daily_reminders
-from tests.factories import PersonFactory, UserFactory, grant
+from pledges.tasks import ReminderDeliveryError, send_daily_reminders, send_reminder_chunk
+from tests.factories import PersonFactory, UserFactory, grant, make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -407,8 +407,8 @@ def test_the_task_retries_only_the_mails_that_failed(world, cell_a1_states, eage
         return real_send_mail(subject, body, from_email, to, **kwargs)
 
     with on(WINDOW_OPENS), mock.patch("pledges.reminders.send_mail", side_effect=flaky):
-        result = send_daily_reminders.delay()  # the retry runs at once and sends A1's mail
-    assert result.get() == 1
+        result = send_daily_reminders.delay()  # the chunk's retry runs at once and sends A1's mail
+    assert result.get() == 3  # secretaries handed to the chunk tasks
     assert failed_once == [True]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         u.email for u in (world.a1_secretary, world.a2_secretary, world.b1_secretary)
@@ -416,16 +416,47 @@ def test_the_task_retries_only_the_mails_that_failed(world, cell_a1_states, eage
     assert ReminderLog.objects.count() == 3
 
 
-def test_the_task_gives_up_after_its_retries_and_leaves_no_log(world, cell_a1_states, eager_retries):
+def test_a_chunk_gives_up_after_its_retries_and_leaves_no_log(world, cell_a1_states, eager_retries):
+    secretaries = [world.a1_secretary.pk, world.a2_secretary.pk, world.b1_secretary.pk]
     with (
         on(WINDOW_OPENS),
         mock.patch("pledges.reminders.send_mail", side_effect=smtplib.SMTPException("down")) as send,
     ):
-        result = send_daily_reminders.delay()
+        result = send_reminder_chunk.delay(secretaries, WINDOW_OPENS.isoformat())
     with pytest.raises(ReminderDeliveryError):
         result.get()
-    assert send.call_count == 3 * (1 + send_daily_reminders.max_retries)
+    assert send.call_count == 3 * (1 + send_reminder_chunk.max_retries)
     assert not ReminderLog.objects.exists()
+
+
+def test_the_day_is_split_in_chunks_and_one_failing_chunk_loses_no_other(
+    world, cell_a1_states, eager_retries, settings
+):
+    settings.REMINDER_CHUNK_SIZE = 1
+    real_send_mail = reminders.send_mail
+
+    def refuse_a2(subject, body, from_email, to, **kwargs):
+        if to == [world.a2_secretary.email]:
+            raise smtplib.SMTPException("mailbox full")
+        return real_send_mail(subject, body, from_email, to, **kwargs)
+
+    with (
+        on(WINDOW_OPENS),
+        mock.patch("pledges.reminders.send_mail", side_effect=refuse_a2),
+        mock.patch.object(send_reminder_chunk, "delay", wraps=send_reminder_chunk.delay) as chunks,
+    ):
+        assert send_daily_reminders.delay().get() == 3
+    assert [call.args[0] for call in chunks.call_args_list] == [
+        [u.pk] for u in sorted((world.a1_secretary, world.a2_secretary, world.b1_secretary), key=lambda u: u.pk)
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.a1_secretary.email, world.b1_secretary.email])
+    assert set(ReminderLog.objects.values_list("user_id", flat=True)) == {world.a1_secretary.pk, world.b1_secretary.pk}
+
+
+def test_each_chunk_mails_over_one_connection(world, cell_a1_states):
+    with on(WINDOW_OPENS), mock.patch("pledges.reminders.get_connection", wraps=reminders.get_connection) as opened:
+        assert reminders.reminders_send().sent == 3
+    assert opened.call_count == 1
 
 
 # --- bounded queries ---------------------------------------------------------------------
@@ -447,6 +478,16 @@ def test_queries_do_not_grow_with_the_number_of_people(world):
     assert _count_queries() == few
 
 
+def test_queries_do_not_grow_with_the_number_of_cells(world):
+    few = _count_queries()
+    for number in range(12):
+        cell = make_organization(world.committee_b, name=f"Chi bộ số {number}")
+        PersonFactory(organization=cell, full_name=f"Đỗ Văn Bí{number}")
+        grant(UserFactory(username=f"bithu{number}"), cell, Role.SECRETARY)
+    assert len(reminders.reminders_due(today=datetime.date(2024, 6, 20))) == 3 + 12
+    assert _count_queries() == few
+
+
 # --- the admin ---------------------------------------------------------------------------
 
 
@@ -464,3 +505,4 @@ def test_the_admin_lists_logs_read_only(world, login, cell_a1_states):
     assert change.status_code == 200 and 'name="subject"' not in change.content.decode()
     assert client.get(reverse("admin:pledges_reminderlog_add")).status_code == 403
     assert client.post(reverse("admin:pledges_reminderlog_change", args=[log.pk]), {}).status_code == 403
+
