@@ -297,7 +297,12 @@ def reminder_send(*, reminder: SecretaryReminder, today: datetime.date, connecti
         return False
     try:
         send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email], fail_silently=False, connection=connection
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [reminder.user.email],
+            fail_silently=False,
+            connection=connection,
         )
     except Exception:
         ReminderLog.objects.filter(pk=log.pk).delete()

@@ -26,9 +26,7 @@ def send_daily_reminders() -> int:
     return len(user_ids)
 
 
-@shared_task(
-    bind=True, max_retries=3, default_retry_delay=15 * 60, acks_late=True, soft_time_limit=240, time_limit=300
-)
+@shared_task(bind=True, max_retries=3, default_retry_delay=15 * 60, acks_late=True, soft_time_limit=240, time_limit=300)
 def send_reminder_chunk(self, user_ids: list[int], day: str) -> int:
     """Mail one chunk of the day's reminders over one connection; retried later for the mails
     that failed (the others are logged, so a retry does not send them twice)."""

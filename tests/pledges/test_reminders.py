@@ -505,4 +505,3 @@ def test_the_admin_lists_logs_read_only(world, login, cell_a1_states):
     assert change.status_code == 200 and 'name="subject"' not in change.content.decode()
     assert client.get(reverse("admin:pledges_reminderlog_add")).status_code == 403
     assert client.post(reverse("admin:pledges_reminderlog_change", args=[log.pk]), {}).status_code == 403
-
