@@ -30,7 +30,7 @@ from committees.models import (
     ancestor_paths,
     subtree_q,
 )
-from committees.signals import records_changed, tree_changed
+from committees.signals import records_changed, subtree_moved
 from committees.text import normalize_text
 from committees.year_tree import FIRST_STEP, SyncResult, increment_step, open_years, year_tree_sync
 from committees.years import ensure_year_in_range
@@ -216,7 +216,9 @@ def _year_move(organization: Organization, new_parent: Organization, year: int) 
         if item.organization_id == organization.pk:
             item.parent = new_parent
     OrganizationYear.objects.bulk_update(rows, ["path", "depth", "parent"], batch_size=1000)
-    tree_changed.send(sender=OrganizationYear, years=[year])
+    subtree_moved.send(
+        sender=OrganizationYear, year=year, organization_id=organization.pk, old_path=old_prefix, new_path=new_prefix
+    )
 
 
 # --- reorganizations --------------------------------------------------------------------
@@ -230,6 +232,7 @@ def _refuse_dissolved(organization: Organization, message: str) -> None:
 def organization_create_check(*, parent: Organization | None, founded_on: datetime.date) -> None:
     """What refuses a new unit before anything is written (the admin's form asks it too)."""
     if parent is not None:
+        parent = Organization.objects.get(pk=parent.pk)  # as it stands now, not as the caller read it
         _refuse_dissolved(parent, _("“%(name)s” đã giải thể: không thể thành lập tổ chức trực thuộc."))
     # A closed year's tree is frozen: a unit founded in it could never be counted there.
     _refuse_closed_year(founded_on)

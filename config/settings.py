@@ -214,6 +214,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     # The re-queue of stuck renders must not wait behind the renders it re-queues.
     "reports.tasks.requeue_stuck_renders": {"queue": "default"},
+    # Figures are brought up to date on the default queue, never behind long renders.
+    "reports.tasks.tally_apply_task": {"queue": "default"},
+    "reports.tasks.tally_sweep_task": {"queue": "default"},
     "reports.tasks.*": {"queue": "reports"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 300
@@ -240,6 +243,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 REPORT_RENDER_STALE_AFTER = env_int("REPORT_RENDER_STALE_AFTER", 600, minimum=1)
 CELERY_BEAT_SCHEDULE: dict = {
     "requeue-stuck-renders": {"task": "reports.tasks.requeue_stuck_renders", "schedule": 120.0},
+    "apply-pending-figures": {"task": "reports.tasks.tally_sweep_task", "schedule": 60.0},
     # CELERY_TIMEZONE is Asia/Ho_Chi_Minh: 07:00 local time.
     "send-daily-reminders": {"task": "pledges.tasks.send_daily_reminders", "schedule": crontab(hour=7, minute=0)},
 }

@@ -195,6 +195,8 @@ class TallyYear(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), primary_key=True)
     built = models.BooleanField(_("đã đếm"), default=False)
     as_of = models.DateField(_("số người tính đến ngày"), null=True)
+    # When the stored figures last took in every change marked before it: readers show it.
+    counted_at = models.DateTimeField(_("số liệu tính đến"), null=True)
 
     class Meta:
         verbose_name = _("năm của bảng số đếm")

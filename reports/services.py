@@ -204,7 +204,8 @@ def render_claim(*, render_id: int) -> bool:
 
 def _render_bytes(render: ReportRender) -> tuple[bytes, dict]:
     report = render.report
-    figures = organization_year_figures(organization=report.organization, year=report.year)
+    # A document states figures as they are: what is still pending is applied first (a worker).
+    figures = organization_year_figures(organization=report.organization, year=report.year, exact=True)
     if figures is None:
         raise ValidationError(_("Tổ chức này không có trong cây tổ chức năm %(year)s.") % {"year": report.year})
     document = build_document(report, figures)

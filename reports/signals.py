@@ -9,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from committees.models import Membership, Organization, OrganizationYear, Person
-from committees.signals import records_changed, tree_changed
+from committees.signals import records_changed, subtree_moved, tree_changed
 from pledges.models import Commendation, Exemplar, Plan, Pledge, PledgeItem, StudySession
 from reports import tallies
 
@@ -122,21 +122,35 @@ def _plan_pre_save(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Plan, dispatch_uid="tally-plan-save")
 def _plan_saved(sender, instance, created, **kwargs):
-    # Cells are counted against the required meetings of the nearest plan on their path.
+    # Cells are counted against the required meetings of the nearest plan on their path: the
+    # cells below the plan are recounted.
     before = getattr(instance, "_tally_before", None)
     if created or before != (instance.required_thematic_meetings, instance.year):
-        tallies.invalidate([instance.year, *([before[1]] if before else [])])
+        for year in {instance.year, *([before[1]] if before else [])}:
+            tallies.mark_cells_under(instance.organization_id, year)
 
 
 @receiver(post_delete, sender=Plan, dispatch_uid="tally-plan-delete")
 def _plan_deleted(sender, instance, **kwargs):
-    tallies.invalidate([instance.year])
+    tallies.mark_cells_under(instance.organization_id, instance.year)
 
 
 @receiver(post_save, sender=OrganizationYear, dispatch_uid="tally-tree-save")
+def _tree_node_saved(sender, instance, created, **kwargs):
+    if created:
+        tallies.node_added(year=instance.year, organization_id=instance.organization_id, path=instance.path)
+    else:
+        tallies.invalidate([instance.year])
+
+
 @receiver(post_delete, sender=OrganizationYear, dispatch_uid="tally-tree-delete")
-def _tree_changed(sender, instance, **kwargs):
-    tallies.invalidate([instance.year])
+def _tree_node_deleted(sender, instance, **kwargs):
+    tallies.node_removed(year=instance.year, organization_id=instance.organization_id)
+
+
+@receiver(subtree_moved, dispatch_uid="tally-subtree-moved")
+def _subtree_moved(sender, year, organization_id, old_path, new_path, **kwargs):
+    tallies.subtree_moved(year=year, organization_id=organization_id, old_path=old_path, new_path=new_path)
 
 
 @receiver(pre_save, sender=Organization, dispatch_uid="tally-organization-pre-save")

@@ -283,12 +283,16 @@ class Figures:
 
 
 def organization_years_figures(
-    *, organization: Organization, years: list[int], children_years: list[int] | None = None
+    *, organization: Organization, years: list[int], children_years: list[int] | None = None, exact: bool = False
 ) -> dict[int, Figures | None]:
     """Figures of `organization`'s subtree for each of `years` (None where it did not exist
     in that year's tree), with the figures of each child organization in `children_years`
-    (default: every year)."""
-    store.bring_up_to_date(years)
+    (default: every year).
+
+    A page reads the store as it stands (see `freshness`); `exact=True` — for a worker making
+    a document, never for a GET — first applies the changes still pending."""
+    if exact or store.applies_on_read():
+        store.bring_up_to_date(years)
     roots, children = store.subtree_rows(organization, years, years if children_years is None else children_years)
     if not roots:
         return dict.fromkeys(years)
@@ -309,8 +313,8 @@ def organization_years_figures(
     return result
 
 
-def organization_year_figures(*, organization: Organization, year: int) -> Figures | None:
-    return organization_years_figures(organization=organization, years=[year])[year]
+def organization_year_figures(*, organization: Organization, year: int, exact: bool = False) -> Figures | None:
+    return organization_years_figures(organization=organization, years=[year], exact=exact)[year]
 
 
 def _figures(row, plan: "PlanTerms | None", children: tuple[Figures, ...] = ()) -> Figures:
@@ -357,3 +361,9 @@ def _nearest_above(organization: Organization, year_plans: dict) -> PlanTerms | 
     ancestors = superior_paths(organization.path)
     above = [plan for plan in year_plans.values() if plan.path in ancestors]
     return max(above, key=lambda plan: len(plan.path), default=None)
+
+
+def freshness(year: int) -> store.YearState:
+    """When the stored figures of `year` were counted, and whether changes are still coming in
+    (readers say so instead of recounting: reads never write)."""
+    return store.year_states([year])[year]

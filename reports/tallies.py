@@ -7,11 +7,19 @@ How it stays exact:
 - Every change to a counted record marks its organization and year (`mark`, a `TallyMark`
   row written in the same transaction as the change: reports/signals.py for saves and
   deletes, explicit calls for bulk writes). A change that commits is therefore marked.
-- Before figures are read, `bring_up_to_date` recounts the marked organizations from their
-  records (`count_own`) and adds the difference to the sums of their ancestors in that
-  year's tree. Recounting is idempotent, so a mark seen twice does no harm.
-- A change to the tree of a year or to a plan's required meetings makes the year stale
-  (`invalidate`); it is then rebuilt whole. So is a year never built.
+- After the change commits, a worker applies the marks (`apply_pending`, from the task
+  `tally_apply_task`, debounced; and a periodic sweep for anything a lost task left): it
+  recounts the marked organizations from their records (`count_own`) and adds the
+  difference to the sums of their ancestors in that year's tree. Recounting is idempotent,
+  so a mark seen twice does no harm. Reads never write: a reader takes the stored figures as
+  they are, with the time they were counted (`year_states`). Only in-process mode (no broker:
+  development and tests, `applies_on_read`) does the reader apply pending marks itself.
+- A reorganization updates the store incrementally: a moved subtree's sums leave its old
+  ancestors and join its new ones (`subtree_moved`), a unit added to a year's tree gets its
+  row and is recounted (`node_added`), a unit removed takes its sums with it
+  (`node_removed`); a plan's required meetings mark the cells below it. Only a change of
+  counting (an organization's kind, a repaired year tree, a restore) makes a year stale
+  (`invalidate`): a worker rebuilds it whole while readers keep the last figures.
 - Members are counted at the year's reference date: when the day changes, the
   organizations whose memberships start or end in between are recounted.
 
@@ -22,28 +30,43 @@ transaction still running is left for the next reader, which then sees its recor
 
 import datetime
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from celery import current_app
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from committees.models import Membership, Organization, OrganizationYear, ancestor_paths, subtree_q
+from committees.models import (
+    CELL_KINDS,
+    Membership,
+    Organization,
+    OrganizationYear,
+    ancestor_paths,
+    subtree_q,
+    superior_paths,
+)
 from committees.year_tree import open_years, year_tree_sync
 from pledges.models import Plan
 from reports.counting import DEFAULT_REQUIRED_MEETINGS, Tallies, add_cell_units, count_own, reference_date
 from reports.models import Tally, TallyMark, TallyYear
 
+logger = logging.getLogger(__name__)
 STEP = Organization.steplen
 BATCH_SIZE = 500
+# Changes arriving within this many seconds are applied by one task.
+APPLY_DEBOUNCE_SECONDS = 2
 
 
 # --- what writers call ---------------------------------------------------------------------
 
 
 def mark(pairs: Iterable[tuple[int | None, int | None]]) -> None:
-    """Mark (organization id, year) pairs whose records changed. One query."""
+    """Mark (organization id, year) pairs whose records changed. One query; the marks are
+    applied by a worker once the change commits."""
     kept = sorted({(org_id, year) for org_id, year in pairs if org_id is not None and year is not None})
     if not kept:
         return
@@ -54,6 +77,7 @@ def mark(pairs: Iterable[tuple[int | None, int | None]]) -> None:
         unique_fields=["organization_id", "year"],
         update_fields=["marked_at"],
     )
+    schedule({year for _, year in kept})
 
 
 def mark_organizations(organization_ids: Iterable[int], years: Iterable[int] | None) -> None:
@@ -82,11 +106,94 @@ def _overlaps(membership: Membership, year: int) -> bool:
 
 
 def invalidate(years: Iterable[int] | None = None) -> None:
-    """The tree or the plans of these years (all years if None) changed: rebuild them."""
+    """How these years (all years if None) are counted changed: a worker rebuilds them, and
+    readers keep the last figures meanwhile."""
     rows = TallyYear.objects.filter(built=True)
     if years is not None:
         rows = rows.filter(year__in=list(years))
+    stale = list(rows.values_list("year", flat=True))
     rows.update(built=False)
+    schedule(stale)
+
+
+def mark_cells_under(organization_id: int, year: int) -> None:
+    """Mark the cells of an organization's subtree in a year (their required meetings changed)."""
+    root = OrganizationYear.objects.filter(organization_id=organization_id, year=year).values_list("path", flat=True)
+    path = root.first()
+    if path is None:
+        return
+    cells = OrganizationYear.objects.filter(subtree_q(path), year=year, organization__kind__in=CELL_KINDS)
+    mark((org_id, year) for org_id in cells.values_list("organization_id", flat=True))
+
+
+# --- who applies the marks -------------------------------------------------------------------
+
+
+def applies_on_read() -> bool:
+    """In-process mode (no broker: tasks run inside the request) lets a reader apply pending
+    marks; with workers, a reader never writes."""
+    return bool(current_app.conf.task_always_eager)
+
+
+def schedule(years: Iterable[int]) -> None:
+    """Have a worker apply the marks of these years once the current transaction commits.
+    Debounced per process: changes arriving together are applied by one task."""
+    years = sorted(set(years))
+    if years:
+        transaction.on_commit(lambda: _enqueue(years))
+
+
+def _enqueue(years: list[int]) -> None:
+    from reports.tasks import tally_apply_task
+
+    for year in years:
+        if not cache.add(f"tally-apply-{year}", True, APPLY_DEBOUNCE_SECONDS):
+            continue
+        try:
+            tally_apply_task.apply_async((year,), countdown=APPLY_DEBOUNCE_SECONDS)
+        except Exception:  # noqa: BLE001 - no broker: the periodic sweep applies them
+            cache.delete(f"tally-apply-{year}")
+            logger.warning("Could not queue the recount of %s; the periodic sweep will apply it", year)
+
+
+def apply_pending(year: int) -> None:
+    """What the worker does: rebuild the year if it is stale, else recount what is marked."""
+    cache.delete(f"tally-apply-{year}")
+    bring_up_to_date([year])
+
+
+def sweep() -> list[int]:
+    """Apply every year with pending work (a lost task, a day change). Returns those years."""
+    marked = set(TallyMark.objects.values_list("year", flat=True).distinct())
+    stale = set(TallyYear.objects.filter(built=False).values_list("year", flat=True))
+    dated = {state.year for state in TallyYear.objects.filter(built=True) if state.as_of != reference_date(state.year)}
+    years = sorted(marked | stale | dated)
+    for year in years:
+        apply_pending(year)
+    return years
+
+
+@dataclass(frozen=True)
+class YearState:
+    """How fresh a year's stored figures are, for readers to say so."""
+
+    counted_at: datetime.datetime | None
+    pending: bool  # changes not yet counted in (marks, or a rebuild under way)
+    built: bool
+
+
+def year_states(years: Iterable[int]) -> dict[int, YearState]:
+    years = list(years)
+    marked = set(TallyMark.objects.filter(year__in=years).values_list("year", flat=True).distinct())
+    states = {state.year: state for state in TallyYear.objects.filter(year__in=years)}
+    return {
+        year: YearState(
+            counted_at=states[year].counted_at if year in states else None,
+            pending=year in marked or year not in states or not states[year].built,
+            built=year in states and states[year].built,
+        )
+        for year in years
+    }
 
 
 # --- what readers call -----------------------------------------------------------------------
@@ -171,6 +278,72 @@ def subtree_rows(
     return roots, _rows(Tally.objects.filter(condition), registrations=False)
 
 
+# --- the tree of a year changed: move sums, do not recount ---------------------------------------
+
+
+@transaction.atomic
+def subtree_moved(*, year: int, organization_id: int, old_path: str, new_path: str) -> None:
+    """A subtree moved in a year's tree: its sums leave the old ancestors and join the new
+    ones, its rows take the new paths, and its cells are recounted (the plan governing their
+    required meetings may differ). O(depth + subtree rows), never a rebuild."""
+    state = _lock_year(year)
+    if not state.built:
+        return
+    root = Tally.objects.filter(year=year, organization_id=organization_id).first()
+    if root is None:
+        invalidate([year])
+        return
+    moved = load_total(root.total, root.total_registrations)
+    _add_to(year, superior_paths(old_path), moved, sign=-1)
+    rows = list(Tally.objects.filter(subtree_q(old_path), year=year))
+    for row in rows:
+        row.path = new_path + row.path[len(old_path) :]
+        row.depth = len(row.path) // STEP
+    Tally.objects.bulk_update(rows, ["path", "depth"], batch_size=BATCH_SIZE)
+    _add_to(year, superior_paths(new_path), moved, sign=1)
+    cells = Tally.objects.filter(subtree_q(new_path), year=year, organization__kind__in=CELL_KINDS)
+    mark((org_id, year) for org_id in cells.values_list("organization_id", flat=True))
+
+
+def node_added(*, year: int, organization_id: int, path: str) -> None:
+    """A unit joined a year's tree: it gets an empty row, then is recounted like any marked one."""
+    if not TallyYear.objects.filter(year=year, built=True).exists():
+        return
+    Tally.objects.get_or_create(
+        year=year, organization_id=organization_id, defaults={"path": path, "depth": len(path) // STEP}
+    )
+    mark([(organization_id, year)])
+
+
+@transaction.atomic
+def node_removed(*, year: int, organization_id: int) -> None:
+    """A unit left a year's tree (dissolved, or merged, before the year): its sums leave its
+    ancestors with its row. A unit that still has rows below it makes the year stale instead."""
+    state = _lock_year(year)
+    if not state.built:
+        return
+    row = Tally.objects.filter(year=year, organization_id=organization_id).first()
+    if row is None:
+        return
+    if Tally.objects.filter(subtree_q(row.path), year=year).exclude(pk=row.pk).exists():
+        invalidate([year])
+        return
+    _add_to(year, superior_paths(row.path), load_total(row.total, row.total_registrations), sign=-1)
+    row.delete()
+
+
+def _add_to(year: int, paths: list[str], tallies: Tallies, *, sign: int) -> None:
+    """Add (or subtract) `tallies` to the stored sums of the rows at `paths`."""
+    if not paths or not tallies:
+        return
+    rows = list(Tally.objects.filter(year=year, path__in=paths))
+    for row in rows:
+        total = load_total(row.total, row.total_registrations)
+        total.add(tallies, sign=sign)
+        store_total(row, total)
+    Tally.objects.bulk_update(rows, ["total", "total_registrations"], batch_size=BATCH_SIZE)
+
+
 # --- rebuilding a year ---------------------------------------------------------------------------
 
 
@@ -206,8 +379,8 @@ def rebuild(year: int) -> None:
     Tally.objects.filter(year=year).delete()
     Tally.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     _drop_marks(marks)
-    state.built, state.as_of = True, reference_date(year)
-    state.save(update_fields=["built", "as_of"])
+    state.built, state.as_of, state.counted_at = True, reference_date(year), timezone.now()
+    state.save(update_fields=["built", "as_of", "counted_at"])
 
 
 def rebuild_all() -> list[int]:
@@ -238,6 +411,8 @@ def _recount_marked(year: int) -> None:
     if dirty:
         _recount(year, dirty)
     _drop_marks(marks)
+    state.counted_at = timezone.now()
+    state.save(update_fields=["counted_at"])
 
 
 def _recount(year: int, organization_ids: set[int]) -> None:

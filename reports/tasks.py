@@ -2,7 +2,7 @@
 
 from celery import group, shared_task
 
-from reports import services
+from reports import services, tallies
 
 
 @shared_task(
@@ -29,3 +29,15 @@ def render_group(render_ids: list[int]) -> None:
     """Send a batch of renders as one Celery group."""
     if render_ids:
         group(render_report_task.s(render_id) for render_id in render_ids).apply_async()
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def tally_apply_task(year: int) -> None:
+    """Apply the marked changes of a year to the tally store (or rebuild it if stale)."""
+    tallies.apply_pending(year)
+
+
+@shared_task(soft_time_limit=900, time_limit=960)
+def tally_sweep_task() -> list[int]:
+    """Apply whatever is pending in any year: a lost task, a new day for the member counts."""
+    return tallies.sweep()

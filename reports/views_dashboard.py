@@ -15,7 +15,7 @@ from committees.permissions import Perm, get_organization_for_user_or_404, perms
 from committees.years import year_choices
 from pledges.views.common import TABS, check_year
 from reports import dashboard
-from reports.statistics import organization_years_figures
+from reports.statistics import freshness, organization_years_figures
 
 
 def _figures(request, pk: int, year: int):
@@ -44,6 +44,7 @@ def dashboard_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "crumbs": committee_selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
         "crumb_url_name": "reports:dashboard",
         "current": current,
+        "freshness": freshness(year),
         "columns": dashboard.HEADER,
         "sort": sort,
         "descending": descending,
