@@ -217,6 +217,7 @@ CELERY_TASK_ROUTES = {
     # Figures are brought up to date on the default queue, never behind long renders.
     "reports.tasks.tally_apply_task": {"queue": "default"},
     "reports.tasks.tally_sweep_task": {"queue": "default"},
+    "reports.tasks.batch_plan_task": {"queue": "default"},
     "reports.tasks.*": {"queue": "reports"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 300

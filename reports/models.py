@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -85,13 +86,34 @@ class Report(models.Model):
         return self.state == self.State.FINALIZED
 
 
+def batch_zip_upload_to(instance: "RenderBatch", filename: str) -> str:
+    return f"batches/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.zip"
+
+
 class RenderBatch(models.Model):
-    """Reports of every organization of a subtree rendered at once (one ZIP)."""
+    """Reports of every organization of a subtree rendered at once (one ZIP).
+
+    The request only creates this row: a worker plans the renders in chunks (`planned` once
+    every organization has its render), the renders run as usual, and a worker writes the
+    ZIP to storage on request (`zip_state`)."""
+
+    class ZipState(models.TextChoices):
+        NONE = "", _("Chưa tạo")
+        QUEUED = "queued", _("Đang chờ")
+        READY = "ready", _("Sẵn sàng")
+        FAILED = "failed", _("Lỗi")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="render_batches")
     year = models.PositiveSmallIntegerField()
+    format = models.CharField(max_length=10, default="pdf")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    planned = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(default=0)
+    zip_state = models.CharField(max_length=10, choices=ZipState.choices, blank=True, default="")
+    zip_file = models.FileField(upload_to=batch_zip_upload_to, blank=True, max_length=255)
+    zip_files = models.PositiveIntegerField(default=0)
+    zip_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("lượt xuất hàng loạt")

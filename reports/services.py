@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Organization, OrganizationYear, subtree_q
+from committees.models import Organization
 from committees.text import normalize_multiline, normalize_text
 from pledges.services.common import plan_for
 from reports.content import build_document, superior_of
@@ -298,35 +298,6 @@ def renders_requeue_stuck() -> int:
 
 
 # --- batches -------------------------------------------------------------------------------
-
-
-def batch_request(
-    *, organization: Organization, year: int, format: str = ReportRender.Format.PDF, by=None
-) -> RenderBatch:
-    """Render the reports of every organization of the subtree in that year's tree at once."""
-    root = OrganizationYear.objects.filter(organization=organization, year=year).first()
-    if root is None:
-        raise ValidationError(
-            _("%(name)s không có trong cây tổ chức năm %(year)s.") % {"name": organization.name, "year": year}
-        )
-    members = Organization.objects.filter(
-        pk__in=OrganizationYear.objects.filter(subtree_q(root.path), year=year).values("organization_id")
-    ).order_by("path")
-    with transaction.atomic():
-        batch = RenderBatch.objects.create(organization=organization, year=year, requested_by=by)
-        render_ids = []
-        for member in members:
-            try:
-                report = report_open(organization=member, year=year, by=by)
-            except ValidationError:
-                continue
-            if report.is_finalized and report.final_render_id:
-                ReportRender.objects.filter(pk=report.final_render_id, batch__isnull=True).update(batch=batch)
-                continue
-            render = ReportRender.objects.create(report=report, format=format, requested_by=by, batch=batch)
-            render_ids.append(render.pk)
-        transaction.on_commit(lambda: _send_group(render_ids))
-    return batch
 
 
 def _send_group(render_ids: list[int]) -> None:

@@ -2,7 +2,7 @@
 
 from celery import group, shared_task
 
-from reports import services, tallies
+from reports import batches, services, tallies
 
 
 @shared_task(
@@ -41,3 +41,19 @@ def tally_apply_task(year: int) -> None:
 def tally_sweep_task() -> list[int]:
     """Apply whatever is pending in any year: a lost task, a new day for the member counts."""
     return tallies.sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def batch_plan_task(batch_id: int) -> None:
+    """Plan the renders of a batch, chunk by chunk (idempotent: a redelivery resumes)."""
+    batches.batch_plan(batch_id=batch_id)
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1860)
+def batch_zip_task(self, batch_id: int) -> None:
+    """Write the ZIP of a batch to storage."""
+    try:
+        batches.batch_zip_build(batch_id=batch_id)
+    except Exception as error:
+        batches.batch_zip_failed(batch_id=batch_id, error=str(error) or type(error).__name__)
+        raise

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ban-xuat/<int:pk>/tai-ve/", views.render_download, name="render_download"),
     path("xuat-hang-loat/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("xuat-hang-loat/<int:pk>/zip/", views.batch_zip, name="batch_zip"),
+    path("xuat-hang-loat/<int:pk>/tao-zip/", views.batch_zip_request, name="batch_zip_request"),
     # Printable pledge forms (mẫu 01 / 2A / 2B)
     path("ke-hoach/<int:pk>/pdf/", views_forms.pledge_pdf, name="pledge_pdf"),
     path("to-chuc/<int:pk>/nam/<int:year>/ke-hoach-pdf/", views_forms.cell_pledges_pdf, name="cell_pledges_pdf"),

@@ -1,8 +1,5 @@
 """Year-end report pages: open, edit, render, follow progress, download, finalize, batch."""
 
-import io
-import zipfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from committees.audit import download_record
 from committees.forms import attach_errors
-from committees.models import DownloadLog, Organization
+from committees.models import DownloadLog
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
-from reports import selectors, services
+from reports import batches, selectors, services
 from reports.common import QUEUE_DOWN, record_render_download
 from reports.forms import RenderForm, ReportForm
 from reports.models import RenderBatch, Report, ReportRender
@@ -140,10 +137,11 @@ def report_finalize(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_request(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Ask for the reports of the whole subtree: one row now, the rest in a worker."""
     organization = org_for(request, pk, Perm.REPORT)
     check_year(year)
     try:
-        batch = services.batch_request(organization=organization, year=year, by=request.user)
+        batch = batches.batch_request(organization=organization, year=year, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:report_page", organization.pk, year)
@@ -155,34 +153,41 @@ def batch_request(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's progress: counts and failures (the page polls the small part)."""
     batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
-    renders = list(batch.renders.select_related("report__organization").order_by("report__organization__path"))
     template = "reports/partials/batch_rows.html" if request.htmx else "reports/batch_detail.html"
     context = {
         **org_year_context(request, batch.organization, batch.year, tab="report"),
         "batch": batch,
-        "renders": renders,
-        "done": sum(1 for r in renders if r.is_finished),
-        "ready": sum(1 for r in renders if r.state == ReportRender.State.READY),
+        "progress": batches.batch_progress(batch),
     }
     return render(request, template, context)
 
 
 @login_required
+@require_POST
+def batch_zip_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Have a worker write the ZIP of the ready files."""
+    batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.REPORT)
+    try:
+        batches.batch_zip_request(batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except services.QueueUnavailable:
+        messages.warning(request, QUEUE_DOWN)
+    return redirect("reports:batch_detail", batch.pk)
+
+
+@login_required
 def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ZIP a worker wrote, streamed from storage."""
     batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
-    ready = batch.renders.filter(state=ReportRender.State.READY).select_related("report__organization")
-    buffer = io.BytesIO()
-    files = 0
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for render_job in ready:
-            try:
-                with render_job.file.open("rb") as handle:
-                    archive.writestr(_zip_name(render_job), handle.read())
-            except OSError:
-                continue
-            files += 1
-    buffer.seek(0)
+    if batch.zip_state != RenderBatch.ZipState.READY or not batch.zip_file:
+        raise Http404
+    try:
+        handle = batch.zip_file.open("rb")
+    except OSError:
+        raise Http404 from None
     filename = f"bao-cao-{batch.year}-{batch.organization_id}.zip"
     download_record(
         request=request,
@@ -190,12 +195,6 @@ def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
         kind=DownloadLog.Kind.REPORT_BATCH,
         description=filename,
         year=batch.year,
-        row_count=files,
+        row_count=batch.zip_files,
     )
-    return FileResponse(buffer, as_attachment=True, filename=filename)
-
-
-def _zip_name(render_job: ReportRender) -> str:
-    organization: Organization = render_job.report.organization
-    safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in organization.name).strip()
-    return f"{render_job.report.year} - {safe} - {render_job.pk}{render_job.extension}"
+    return FileResponse(handle, as_attachment=True, filename=filename)

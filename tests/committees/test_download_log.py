@@ -11,6 +11,7 @@ from django.utils import timezone
 from committees.models import DownloadLog, Role
 from pledges.services.plans import plan_save
 from pledges.services.pledges import ItemInput, pledge_create
+from reports import batches
 from reports import services as report_services
 from reports.models import RenderBatch
 from tests.factories import UserFactory, grant
@@ -66,6 +67,7 @@ def test_batch_zip_is_logged_with_its_file_count(world, planned, login):
     batch = RenderBatch.objects.create(organization=world.bloc, year=2024)
     for organization in (world.committee_a, world.committee_b):
         make_render(report_services.report_open(organization=organization, year=2024), batch=batch)
+    batches.batch_zip_build(batch_id=batch.pk)  # what the worker does
     assert login(world.bloc_clerk).get(reverse("reports:batch_zip", args=[batch.pk])).status_code == 200
     entry = only_entry()
     assert (entry.user, entry.organization, entry.kind, entry.row_count) == (

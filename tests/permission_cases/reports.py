@@ -47,8 +47,17 @@ def make_render(report: Report, *, batch: RenderBatch | None = None) -> ReportRe
 
 
 def make_batch(c: Ctx) -> RenderBatch:
-    batch = RenderBatch.objects.create(organization=c.organization, year=c.year)
+    batch = RenderBatch.objects.create(organization=c.organization, year=c.year, planned=True, total=1)
     make_render(make_report(c), batch=batch)
+    return batch
+
+
+def make_zipped_batch(c: Ctx) -> RenderBatch:
+    """A batch whose ZIP a worker already wrote."""
+    batch = make_batch(c)
+    batch.zip_file.save("batch.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
+    batch.zip_state, batch.zip_files = RenderBatch.ZipState.READY, 1
+    batch.save()
     return batch
 
 
@@ -98,7 +107,8 @@ CASES: dict[str, Case] = {
         logs_download=True,
     ),
     "reports:batch_detail": Case(perm=Perm.VIEW, target=pk_of(make_batch)),
-    "reports:batch_zip": Case(perm=Perm.VIEW, target=pk_of(make_batch), logs_download=True),
+    "reports:batch_zip": Case(perm=Perm.VIEW, target=pk_of(make_zipped_batch), logs_download=True),
+    "reports:batch_zip_request": Case(perm=Perm.REPORT, methods=("POST",), target=pk_of(make_batch), writes=True),
     # printable pledge forms (reports/views_forms.py)
     "reports:pledge_pdf": Case(perm=Perm.VIEW, target=pledge_in(PledgeState.SUBMITTED), logs_download=True),
     "reports:cell_pledges_pdf": Case(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from pledges.services.pledges import ItemInput, pledge_create
-from reports import services
+from reports import batches, services
 from reports.models import Report, ReportRender
 from tests.reports.conftest import pdf_pages, pdf_text
 
@@ -201,7 +201,9 @@ def test_stale_version_of_the_narrative_is_refused(world, planned):
 
 def test_batch_renders_every_organization_of_the_subtree(world, planned, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        batch = services.batch_request(organization=world.committee_a, year=2024)
+        batch = batches.batch_request(organization=world.committee_a, year=2024)
+    batch.refresh_from_db()
+    assert batch.planned and batch.total == 3
     states = sorted(batch.renders.values_list("report__organization__name", "state"))
     assert [name for name, _ in states] == sorted([world.committee_a.name, world.cell_a1.name, world.cell_a2.name])
     assert {state for _, state in states} == {"ready"}

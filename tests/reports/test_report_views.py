@@ -84,12 +84,18 @@ def test_bloc_clerk_renders_the_subtree_and_downloads_a_zip(world, planned, logi
         response = client.post(reverse("reports:batch_request", args=[world.bloc.pk, 2024]))
     assert response.status_code == 302
     detail = client.get(response.url)
-    assert detail.context["ready"] == 6
+    assert detail.context["progress"].ready == 6 and detail.context["progress"].finished
     batch = detail.context["batch"]
+    assert client.get(reverse("reports:batch_zip", args=[batch.pk])).status_code == 404  # not packed yet
+    with django_capture_on_commit_callbacks(execute=True):
+        packed = client.post(reverse("reports:batch_zip_request", args=[batch.pk]))
+    assert packed.status_code == 302
     archive = zipfile.ZipFile(
         io.BytesIO(b"".join(client.get(reverse("reports:batch_zip", args=[batch.pk])).streaming_content))
     )
     assert len(archive.namelist()) == 6
+    # A second request while the first batch is under way returns it; a finished one makes a new one.
+    assert client.post(reverse("reports:batch_request", args=[world.bloc.pk, 2024])).url != response.url
     assert login(world.a_clerk).get(reverse("reports:batch_detail", args=[batch.pk])).status_code == 404
 
 
