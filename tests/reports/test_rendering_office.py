@@ -185,7 +185,7 @@ def sheet_rows(sheet) -> list[tuple]:
 
 def test_xlsx_summary_has_numeric_values(document, figures):
     workbook = load_workbook(io.BytesIO(render_xlsx(document, figures)))
-    assert workbook.sheetnames == ["Tổng hợp", "Phụ lục", "Khen thưởng"]
+    assert workbook.sheetnames == ["Tổng hợp", "Phụ lục", "Khen thưởng", "Nguồn số liệu"]
     sheet = workbook["Tổng hợp"]
     assert sheet["A1"].value == "Đảng bộ Cơ quan"
     assert "2024" in sheet["A2"].value
