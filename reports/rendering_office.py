@@ -368,10 +368,13 @@ HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=T
 
 
 # The summary sheet: these measures (reports/measures.py) under their full labels; a mapping
-# (the year-end evaluations) gives one line per entry.
+# (the year-end evaluations, ...) gives one line per entry. With the figures by form of the
+# "Khen thưởng" sheet, it holds every figure the report's sentences write.
 SUMMARY_KEYS = [
     "people_total",
     "people_required",
+    "people_exempt",
+    "deadline",
     "pledges_registered",
     "coverage",
     "pledges_on_time",
@@ -380,6 +383,8 @@ SUMMARY_KEYS = [
     "pledges_returned",
     "items_total",
     "items_done",
+    "items_partly",
+    "items_not_done",
     "items_done_rate",
     "collective_pledges",
     "collective_items",
@@ -392,7 +397,9 @@ SUMMARY_KEYS = [
     "participation_rate_party",
     "participation_rate_union",
     "exemplars_total",
+    "cells",
     "cells_without_exemplar",
+    "cells_behind_meetings",
     "commendations_granted",
     "commendations_person",
     "commendations_collective",
@@ -400,13 +407,14 @@ SUMMARY_KEYS = [
     "evaluations",
     "pledges_by_form",
     "sessions_by_kind",
+    "exemplars_by_status",
 ]
 # The summary lists every figure the report's sentences write: the registry's above, then
 # those the report reads on its own (reports/sentences.py).
 SUMMARY = [*measures.select(SUMMARY_KEYS), *DOCUMENT_MEASURES.values()]
 
 
-def summary_rows(f: Figures) -> list[tuple[str, int | float | None, bool]]:
+def summary_rows(f: Figures) -> list[tuple[str, object, bool]]:
     """The summary's measures as (label, value, is_rate) rows."""
     rows = []
     for measure in SUMMARY:
@@ -430,6 +438,19 @@ def write_number(sheet: Worksheet, row: int, column: int, value, *, rate: bool =
     """A numeric cell (ints stay ints, ratios are floats shown as percentages); None → empty."""
     cell = sheet.cell(row=row, column=column, value=value)
     cell.number_format = PERCENT_FORMAT if rate else INTEGER_FORMAT
+    return cell
+
+
+def write_value(sheet: Worksheet, row: int, column: int, value):
+    """A figure as read: a count or a rate as a number, a date as a date, anything else as text."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return write_text(sheet, row, column, "" if value is None else str(value))
+    if isinstance(value, int):
+        return write_number(sheet, row, column, value)
+    if isinstance(value, float):
+        return write_number(sheet, row, column, value, rate=True)
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.number_format = "dd/mm/yyyy"
     return cell
 
 
@@ -459,7 +480,8 @@ def summary_sheet(sheet: Worksheet, document: ReportDocument, figures: Figures) 
     for label, value, rate in summary_rows(figures):
         row += 1
         write_text(sheet, row, 1, label).border = GRID
-        write_number(sheet, row, 2, value, rate=rate).border = GRID
+        cell = write_number(sheet, row, 2, value, rate=rate) if rate else write_value(sheet, row, 2, value)
+        cell.border = GRID
     sheet.freeze_panes = "A5"
     set_widths(sheet, [58, 14])
 
@@ -525,19 +547,6 @@ def commendation_sheet(sheet: Worksheet, document: ReportDocument, figures: Figu
 SOURCES_TITLE = "NGUỒN SỐ LIỆU CỦA CÁC CÂU TRONG BÁO CÁO"
 SOURCES_HEADER = ["TT", "Mục", "Câu trong báo cáo", "Số liệu", "Giá trị", "Ghi trong câu", "Mã chỉ tiêu"]
 NO_FIGURE = "(không dùng số liệu)"
-
-
-def write_value(sheet: Worksheet, row: int, column: int, value):
-    """A figure as read: a count or a rate as a number, a date as a date, anything else as text."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return write_text(sheet, row, column, "" if value is None else str(value))
-    if isinstance(value, int):
-        return write_number(sheet, row, column, value)
-    if isinstance(value, float):
-        return write_number(sheet, row, column, value, rate=True)
-    cell = sheet.cell(row=row, column=column, value=value)
-    cell.number_format = "dd/mm/yyyy"
-    return cell
 
 
 def sources_sheet(sheet: Worksheet, document: ReportDocument) -> None:

@@ -94,10 +94,7 @@ def exemplar_sentences(facts: Facts) -> list[Sentence]:
     period = facts.period
     if not r.value("exemplars_total"):
         r.used("exemplars_total", shown="chưa có")
-        text = f"Trong {period.name} chưa có mô hình, điển hình học tập và làm theo Bác được đăng ký"
-        if r.value("cells_without_exemplar") and not facts.is_cell:
-            text += f"; còn {r.count('cells_without_exemplar', f'{period.times}chi bộ')} chưa có mô hình"
-        return [r.sentence(f"{text}.")]
+        return [r.sentence(f"Trong {period.name} chưa có mô hình, điển hình học tập và làm theo Bác được đăng ký.")]
     text = f"Có {r.count('exemplars_total', 'mô hình, điển hình tiên tiến, cách làm hay')}"
     if r.value("exemplars_by_status", "replicated"):
         text += f", trong đó {r.count('exemplars_by_status', 'mô hình được nhân rộng', 'replicated')}"

@@ -3,7 +3,7 @@ online conferences, participation in the theme, the cells' thematic meetings."""
 
 from pledges.models import SessionKind
 from reports.selectors import OnlineConference
-from reports.sentences.base import Facts, Reading, Sentence, capitalized, listing
+from reports.sentences.base import Facts, Reading, Sentence, capitalized
 
 SESSION_PHRASES = {
     SessionKind.STUDY: "cuộc học tập, quán triệt chuyên đề",
@@ -50,8 +50,8 @@ def session_sentences(facts: Facts) -> list[Sentence]:
         sentences.append(r.sentence(f"Có {r.count(*groups[0])} dự."))
     elif groups:
         total = r.count("attendees_total", "lượt người")
-        parts = [r.count(key, noun) for key, noun in groups]
-        sentences.append(r.sentence(f"Có {total} dự, trong đó {listing(parts, ', ')}."))
+        parts = [r.count(key, noun) for key, noun in groups]  # the groups hold commas: "; " between them
+        sentences.append(r.sentence(f"Có {total} dự, trong đó {'; '.join(parts)}."))
     return sentences
 
 
@@ -100,9 +100,19 @@ def participation_sentences(facts: Facts) -> list[Sentence]:
         for key, _ in rates:
             r.used(key, shown="100%")
         return [r.sentence(f"100% cán bộ, đảng viên, quần chúng được học tập {studied} {period.name}.")]
+    if not any(r.value(key) for key, _ in rates):
+        for key, _ in rates:
+            r.used(key, shown="chưa có")
+        return [r.sentence(f"Trong {period.name} chưa có cán bộ, đảng viên, quần chúng được học tập {studied}.")]
     average = "bình quân " if period.is_span else ""
-    parts = [f"{r.percent(key)} trong {who}" for key, who in rates]
-    return [r.sentence(f"Kết quả học tập {studied} {period.name} đạt {average}{listing(parts)}.")]
+    parts = [f"{r.percent(key)} trong {who}" for key, who in rates if r.value(key)]
+    text = f"Kết quả học tập {studied} {period.name} đạt {average}{'; '.join(parts)}"
+    none = [(key, who) for key, who in rates if not r.value(key)]
+    for key, _ in none:
+        r.used(key, shown="chưa có")
+    if none:
+        text += f"; chưa có {' và '.join(who for _, who in none)} được học tập"
+    return [r.sentence(f"{text}.")]
 
 
 def meeting_sentences(facts: Facts) -> list[Sentence]:
