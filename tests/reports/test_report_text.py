@@ -7,6 +7,8 @@ summary hold."""
 import datetime
 import io
 import re
+from collections import Counter
+from dataclasses import replace
 
 import docx
 import pytest
@@ -15,6 +17,7 @@ from openpyxl import load_workbook
 
 from committees import formatting as fmt
 from committees import services as committee_services
+from committees.models import Organization
 from pledges.models import Commendation, CommendationForm
 from pledges.services.plans import plan_save
 from pledges.services.records import CommendationInput, commendation_save
@@ -24,8 +27,10 @@ from reports.measures import MEASURES
 from reports.models import Report
 from reports.rendering import render_pdf
 from reports.rendering_office import render_docx, render_xlsx
-from reports.sentences import DOCUMENT_MEASURES, measure
-from reports.statistics import organization_year_figures
+from reports.selectors import OnlineConference
+from reports.sentences import DOCUMENT_MEASURES, Facts, Period, measure
+from reports.sentences.study import online_sentences
+from reports.statistics import Figures, Tallies, organization_year_figures
 from tests.pledges.factories_plans import make_cascade, make_term_theme
 from tests.reports.conftest import pdf_text
 
@@ -230,6 +235,41 @@ def test_praise_awards_by_level_decisions_and_proposals_with_their_addressee(wor
         "Các tổ chức đảng trực thuộc đề nghị Đảng ủy Sở Công Thương khen thưởng 01 cá nhân.",
         "Có 01 tập thể được đề nghị khen thưởng.",
     ]
+
+
+def hand_built(tallies: Tallies, *, kind: str = "upper") -> Facts:
+    figures = Figures(
+        organization_id=1,
+        name="Đảng ủy Khối",
+        kind=kind,
+        year=2023,
+        tallies=tallies,
+        deadline=datetime.date(2023, 4, 30),
+        required_meetings=2,
+    )
+    return Facts(figures=figures, period=Period(2023, 2023), organization=Organization(name="Đảng ủy Khối", kind=kind))
+
+
+def test_online_conferences_are_named_with_their_bridge_points_and_participants():
+    tallies = Tallies(sessions=Counter({"online": 1}), session_counts=Counter({"bridge_points": 61}))
+    one = OnlineConference(datetime.date(2023, 4, 8), "Học tập chuyên đề năm 2023", 61, 2701)
+    facts = replace(hand_built(tallies), online=(one,))
+    assert [s.text for s in online_sentences(facts)] == [
+        "Tổ chức 01 hội nghị trực tuyến “Học tập chuyên đề năm 2023” ngày 08/4/2023 với 61 điểm cầu, 2.701 người "
+        "tham dự."  # seed 001: "61 điểm cầu kết nối, với tổng số 2.701 ..."
+    ]
+    two = OnlineConference(datetime.date(2023, 9, 1), "Quán triệt Nghị quyết", 0, 8)
+    tallies.sessions["online"] = 2
+    facts = replace(hand_built(tallies), online=(one, two))
+    assert [s.text for s in online_sentences(facts)] == [
+        "Tổ chức 02 hội nghị trực tuyến: “Học tập chuyên đề năm 2023” ngày 08/4/2023 (61 điểm cầu, 2.701 người "
+        "tham dự); “Quán triệt Nghị quyết” ngày 01/9/2023 (08 người tham dự)."
+    ]
+    many = replace(facts, online=(one,) * 6)
+    assert [s.text for s in online_sentences(many)] == [
+        "Tổ chức 02 hội nghị trực tuyến; các cuộc học tập, hội nghị có tổng số 61 điểm cầu kết nối."
+    ]
+    assert online_sentences(hand_built(Tallies())) == []
 
 
 # --- one rule for counts, one for dates --------------------------------------------------------
