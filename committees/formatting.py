@@ -1,11 +1,16 @@
-"""Vietnamese formatting of numbers, rates and dates, in one place.
+"""Vietnamese formatting of numbers, rates, dates and names, in one place.
 
-8842 → "8.842"; 0.995 → "99,5%"; 2 → "02" (small counts in prose); dates "19/07/2023" and,
-in documents, "ngày 19 tháng 7 năm 2023" with a leading zero for days below 10 and for
-months 1 and 2 ("ngày 05 tháng 02 năm 2026").
+8842 → "8.842"; 0.995 → "99,5%". Documents follow the Party's conventions, which the seed
+reports share: a count below ten in prose has two digits ("04 lớp", "02 tập thể"; `count2`,
+never in tables); a date is cited "15/5/2016" (`cited_date`) and dated "ngày 19 tháng 7 năm
+2023" (`document_date`), both with a leading zero for days below 10 and months 1 and 2; a
+span of years is "2021–2025". Screens and tables write dates "19/07/2023" (`short_date`).
+The superior line of a document's header names the superior's party organization ("Tỉnh ủy
+Thanh Hóa" → "Đảng bộ tỉnh Thanh Hóa": `party_organization_name`).
 """
 
 import datetime
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from committees.text import uppercase_vi
@@ -52,19 +57,47 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def count2(value: int) -> str:
-    """Small counts in prose carry two digits: 2 → "02", 13 → "13", 1234 → "1.234"."""
+    """THE rule for counts in prose: below ten they carry two digits, as the seed reports
+    write them ("04 lớp", "02 tập thể"): 2 → "02", 13 → "13", 1234 → "1.234". Tables never
+    pad (`number`)."""
     return f"{value:02d}" if 0 <= value < 10 else number(value)
 
 
+def quantity(value: int, noun: str) -> str:
+    """A count and what it counts, in prose: (4, "lớp") → "04 lớp"; (2701, "người") → "2.701 người"."""
+    return f"{count2(value)} {noun}"
+
+
 def short_date(value: datetime.date | None) -> str:
+    """A date on screens and in tables: 09/07/2023."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _day_month(value: datetime.date) -> tuple[str, str]:
+    """Day below 10 and months 1–2 with a leading zero (Hướng dẫn 36-HD/VPTW)."""
+    return f"{value.day:02d}", (f"{value.month:02d}" if value.month <= 2 else str(value.month))
+
+
+def cited_date(value: datetime.date | None) -> str:
+    """A date cited in a document's text, as the seed reports cite directives ("Chỉ thị số
+    05-CT/TW ngày 15/5/2016", "Kế hoạch số 52-KH/TU ngày 04/3/2022"): 15/5/2016, 04/3/2022,
+    05/02/2026. The one date format of a document's prose."""
+    if value is None:
+        return ""
+    day, month = _day_month(value)
+    return f"{day}/{month}/{value.year}"
 
 
 def document_date(value: datetime.date, place: str = "") -> str:
     """ "Thanh Hoá, ngày 19 tháng 7 năm 2023"; months 1–2 and days below 10 with a zero."""
-    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
-    text = f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    day, month = _day_month(value)
+    text = f"ngày {day} tháng {month} năm {value.year}"
     return f"{place}, {text}" if place else text
+
+
+def year_span(first: int, last: int) -> str:
+    """ "2021–2025" (an en dash); a single year stays "2024"."""
+    return str(last) if first == last else f"{first}–{last}"
 
 
 def document_number(number_value: int | None, type_code: str, issuer_code: str) -> str:
@@ -77,3 +110,33 @@ def document_number(number_value: int | None, type_code: str, issuer_code: str) 
 
 def upper(value: str) -> str:
     return uppercase_vi(value)
+
+
+# A committee (cấp ủy) leads a party organization (đảng bộ): the organization's name is the
+# committee's with this prefix replaced. Matched without regard to case or to where the tone
+# mark of "uỷ/ủy" sits; the rest of the name is kept as written.
+PARTY_ORGANIZATION_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("Tỉnh ủy", "Đảng bộ tỉnh"),
+    ("Thành ủy", "Đảng bộ thành phố"),
+    ("Huyện ủy", "Đảng bộ huyện"),
+    ("Quận ủy", "Đảng bộ quận"),
+    ("Thị ủy", "Đảng bộ thị xã"),
+    ("Đảng ủy", "Đảng bộ"),
+)
+
+
+def _prefix_key(text: str) -> str:
+    return unicodedata.normalize("NFC", text).replace("uỷ", "ủy").replace("Uỷ", "Ủy").casefold()
+
+
+def party_organization_name(committee_name: str) -> str:
+    """The party organization a committee leads, as a document header names a superior
+    (seed 004: "ĐẢNG BỘ TỈNH THANH HÓA" above "ĐẢNG ỦY KHỐI ..."): "Tỉnh ủy Thanh Hóa" →
+    "Đảng bộ tỉnh Thanh Hóa", "Đảng ủy Khối các Cơ quan tỉnh" → "Đảng bộ Khối các Cơ quan
+    tỉnh". A name already naming the organization ("Đảng bộ bộ phận ...") is kept."""
+    name = " ".join(unicodedata.normalize("NFC", committee_name or "").split())
+    key = _prefix_key(name)
+    for prefix, replacement in PARTY_ORGANIZATION_PREFIXES:
+        if key.startswith(_prefix_key(prefix) + " "):
+            return f"{replacement} {name[len(prefix) + 1 :]}"
+    return name

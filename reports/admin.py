@@ -19,7 +19,7 @@ class RenderInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(SimpleHistoryAdmin):
-    list_display = ["organization", "year", "state", "number", "finalized_at"]
+    list_display = ["organization", "year", "first_year", "state", "number", "finalized_at"]
     list_filter = ["state", "year"]
     search_fields = ["organization__name"]
     autocomplete_fields = ["organization"]

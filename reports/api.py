@@ -147,6 +147,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "id",
             "organization",
             "year",
+            "first_year",
             "state",
             "number",
             "document_date",
@@ -210,7 +211,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         data = self.validated(ReportOpenSerializer)
         organization, year = data["organization"], data["year"]
         require_perm(request.user, organization, Perm.REPORT)
-        existed = Report.objects.filter(organization=organization, year=year).exists()
+        existed = Report.objects.filter(organization=organization, year=year, first_year__isnull=True).exists()
         with service_errors():
             report = services.report_open(organization=organization, year=year, by=request.user)
         return Response(

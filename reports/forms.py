@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Organization
+from committees.years import years_of
 from reports.models import Report
 
 TEXTAREA = {"rows": 4, "class": "form-control"}
@@ -72,3 +74,25 @@ class ReportForm(forms.ModelForm):
 
 class RenderForm(forms.Form):
     format = forms.ChoiceField(choices=[("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel")])
+
+
+class SpanReportForm(forms.Form):
+    """A report over a span of years: sơ kết or tổng kết, from one open year to a later one."""
+
+    review = forms.ChoiceField(
+        label=_("Loại báo cáo"), choices=[("so_ket", _("Sơ kết")), ("tong_ket", _("Tổng kết"))], initial="tong_ket"
+    )
+    first_year = forms.TypedChoiceField(label=_("Từ năm"), coerce=int)
+    last_year = forms.TypedChoiceField(label=_("Đến năm"), coerce=int)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = sorted(years_of(organization))
+        choices = [(year, str(year)) for year in years]
+        self.fields["first_year"].choices = choices
+        self.fields["last_year"].choices = choices
+        if years:
+            self.fields["first_year"].initial = years[0]
+            self.fields["last_year"].initial = years[-1]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

@@ -21,7 +21,8 @@ def render_upload_to(instance: "ReportRender", filename: str) -> str:
 
 
 class Report(models.Model):
-    """The year-end report (báo cáo tổng kết) a clerk edits and finalizes."""
+    """The year-end report (báo cáo tổng kết) a clerk edits and finalizes; with `first_year`,
+    a report over a span of years (sơ kết / tổng kết giai đoạn `first_year`–`year`)."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
@@ -30,7 +31,10 @@ class Report(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="reports"
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"))  # of a span: its last year
+    first_year = models.PositiveSmallIntegerField(
+        _("từ năm"), null=True, blank=True, help_text=_("Năm đầu của giai đoạn; để trống với báo cáo một năm.")
+    )
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT)
     number = models.PositiveIntegerField(_("số văn bản"), null=True, blank=True)
     place_name = models.CharField(_("địa danh"), max_length=100, blank=True)
@@ -76,10 +80,36 @@ class Report(models.Model):
         verbose_name = _("báo cáo tổng kết")
         verbose_name_plural = _("báo cáo tổng kết")
         ordering = ["-year", "organization__path"]
-        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="report_one_per_org_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], condition=Q(first_year__isnull=True), name="report_one_per_org_year"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "first_year", "year"],
+                condition=Q(first_year__isnull=False),
+                name="report_one_per_org_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True) | Q(first_year__lt=models.F("year")), name="report_span_in_order"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Báo cáo {self.year} – {self.organization}"
+        return f"Báo cáo {self.period_label} – {self.organization}"
+
+    @property
+    def is_span(self) -> bool:
+        return self.first_year is not None
+
+    @property
+    def years(self) -> list[int]:
+        """The years the report covers, in order."""
+        return list(range(self.first_year or self.year, self.year + 1))
+
+    @property
+    def period_label(self) -> str:
+        """ "2024", or "2021–2025" for a span."""
+        return f"{self.first_year}–{self.year}" if self.first_year else str(self.year)
 
     @property
     def is_finalized(self) -> bool:
@@ -174,7 +204,8 @@ class ReportRender(models.Model):
         return self.state in (self.State.READY, self.State.FAILED)
 
     def download_name(self) -> str:
-        return f"bao-cao-{self.report.year}-{self.report.organization_id}-{self.pk}{self.extension}"
+        years = "-".join(str(year) for year in (self.report.first_year, self.report.year) if year)
+        return f"bao-cao-{years}-{self.report.organization_id}-{self.pk}{self.extension}"
 
 
 # --- the tally store (reports/tallies.py) ------------------------------------------------------

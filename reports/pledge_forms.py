@@ -124,7 +124,7 @@ def build_form(
     ]
     return PledgeFormDocument(
         form=form,
-        superior_name=fmt.upper(superior.name) if superior else "",
+        superior_name=fmt.upper(fmt.party_organization_name(superior.name)) if superior else "",
         issuer_name=fmt.upper(organization.name),
         star=profile.star,
         party_form=form == PledgeForm.FORM_01,

@@ -34,6 +34,8 @@ class LayoutProfile:
     number_size_pt: float = 14
     title_size_pt: float = 16
     summary_size_pt: float = 14
+    title_rule_mm: float = 30  # the short solid rule under the title
+    title_rule_pt: float = 1
     body_size_pt: float = 14
     line_height_pt: float = 20
     paragraph_spacing_pt: float = 6

@@ -30,6 +30,7 @@ from reports import measures
 from reports.content import AppendixRow, ReportDocument, Section
 from reports.measures import Kind
 from reports.profiles import LayoutProfile
+from reports.sentences import AWARD_FORMS, DOCUMENT_MEASURES, PRAISE_FORMS
 from reports.statistics import Figures
 
 DOCX_FONT = "Times New Roman"  # what Word users have; the PDF ships a metric-compatible font
@@ -210,13 +211,35 @@ def add_header_block(doc: DocxDocument, document: ReportDocument) -> None:
     place_date.paragraph_format.space_before = Pt(10)
 
 
+RULE_PARAGRAPH_PT = 4  # the empty paragraph that carries the rule: as low as it can be
+
+
+def add_rule(doc: DocxDocument, width_mm: float, weight_pt: float) -> Paragraph:
+    """A short solid rule, centred: the bottom border of an empty paragraph narrowed by equal
+    indents to `width_mm` (a drawn line, not characters)."""
+    paragraph = doc.add_paragraph()
+    pf = paragraph.paragraph_format
+    side = max((text_width(doc.sections[-1]) - Mm(width_mm)) // 2, 0)
+    pf.left_indent = pf.right_indent = side
+    pf.line_spacing = Pt(RULE_PARAGRAPH_PT)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), str(round(weight_pt * 8)))  # eighths of a point
+    bottom.set(qn("w:space"), "1")
+    bottom.set(qn("w:color"), "000000")
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    return paragraph
+
+
 def add_title(doc: DocxDocument, document: ReportDocument) -> None:
     p = document.profile
     title = add_text(doc, document.type_name, size_pt=p.title_size_pt, bold=True)
     title.paragraph_format.space_before = Pt(12)
     add_text(doc, document.summary, size_pt=p.summary_size_pt, bold=True)
-    rule = add_text(doc, "-----", size_pt=p.summary_size_pt)
-    rule.paragraph_format.space_after = Pt(12)
+    add_rule(doc, p.title_rule_mm, p.title_rule_pt).paragraph_format.space_after = Pt(12)
 
 
 def add_body_paragraph(doc: DocxDocument, text: str, profile: LayoutProfile) -> None:
@@ -345,10 +368,13 @@ HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=T
 
 
 # The summary sheet: these measures (reports/measures.py) under their full labels; a mapping
-# (the year-end evaluations) gives one line per entry.
+# (the year-end evaluations, ...) gives one line per entry. With the figures by form of the
+# "Khen thưởng" sheet, it holds every figure the report's sentences write.
 SUMMARY_KEYS = [
     "people_total",
     "people_required",
+    "people_exempt",
+    "deadline",
     "pledges_registered",
     "coverage",
     "pledges_on_time",
@@ -357,6 +383,8 @@ SUMMARY_KEYS = [
     "pledges_returned",
     "items_total",
     "items_done",
+    "items_partly",
+    "items_not_done",
     "items_done_rate",
     "collective_pledges",
     "collective_items",
@@ -369,17 +397,24 @@ SUMMARY_KEYS = [
     "participation_rate_party",
     "participation_rate_union",
     "exemplars_total",
+    "cells",
     "cells_without_exemplar",
+    "cells_behind_meetings",
     "commendations_granted",
     "commendations_person",
     "commendations_collective",
     "proposals",
     "evaluations",
+    "pledges_by_form",
+    "sessions_by_kind",
+    "exemplars_by_status",
 ]
-SUMMARY = measures.select(SUMMARY_KEYS)
+# The summary lists every figure the report's sentences write: the registry's above, then
+# those the report reads on its own (reports/sentences.py).
+SUMMARY = [*measures.select(SUMMARY_KEYS), *DOCUMENT_MEASURES.values()]
 
 
-def summary_rows(f: Figures) -> list[tuple[str, int | float | None, bool]]:
+def summary_rows(f: Figures) -> list[tuple[str, object, bool]]:
     """The summary's measures as (label, value, is_rate) rows."""
     rows = []
     for measure in SUMMARY:
@@ -406,6 +441,19 @@ def write_number(sheet: Worksheet, row: int, column: int, value, *, rate: bool =
     return cell
 
 
+def write_value(sheet: Worksheet, row: int, column: int, value):
+    """A figure as read: a count or a rate as a number, a date as a date, anything else as text."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return write_text(sheet, row, column, "" if value is None else str(value))
+    if isinstance(value, int):
+        return write_number(sheet, row, column, value)
+    if isinstance(value, float):
+        return write_number(sheet, row, column, value, rate=True)
+    cell = sheet.cell(row=row, column=column, value=value)
+    cell.number_format = "dd/mm/yyyy"
+    return cell
+
+
 def write_titles(sheet: Worksheet, document: ReportDocument, title: str) -> int:
     """Organization and title on the first two rows; returns the first free row."""
     write_text(sheet, 1, 1, document.organization_name, TITLE_FONT)
@@ -427,12 +475,13 @@ def set_widths(sheet: Worksheet, widths: list[float]) -> None:
 
 def summary_sheet(sheet: Worksheet, document: ReportDocument, figures: Figures) -> None:
     sheet.title = "Tổng hợp"
-    row = write_titles(sheet, document, f"SỐ LIỆU TỔNG HỢP NĂM {figures.year}")
+    row = write_titles(sheet, document, f"SỐ LIỆU TỔNG HỢP {fmt.upper(document.period)}")
     write_header(sheet, row, ["Chỉ tiêu", "Số liệu"])
     for label, value, rate in summary_rows(figures):
         row += 1
         write_text(sheet, row, 1, label).border = GRID
-        write_number(sheet, row, 2, value, rate=rate).border = GRID
+        cell = write_number(sheet, row, 2, value, rate=rate) if rate else write_value(sheet, row, 2, value)
+        cell.border = GRID
     sheet.freeze_panes = "A5"
     set_widths(sheet, [58, 14])
 
@@ -466,11 +515,19 @@ def form_label(form: str) -> str:
     return str(CommendationForm(form).label) if form in CommendationForm.values else form
 
 
+# Awards from the highest level down, then praise (reports/sentences.py), then any other form.
+SHEET_FORM_ORDER = (*AWARD_FORMS, *PRAISE_FORMS)
+
+
+def _form_order(form: str) -> int:
+    return SHEET_FORM_ORDER.index(form) if form in SHEET_FORM_ORDER else len(SHEET_FORM_ORDER)
+
+
 def commendation_sheet(sheet: Worksheet, document: ReportDocument, figures: Figures) -> None:
-    row = write_titles(sheet, document, f"KHEN THƯỞNG NĂM {figures.year} THEO HÌNH THỨC")
+    row = write_titles(sheet, document, f"KHEN THƯỞNG {fmt.upper(document.period)} THEO HÌNH THỨC")
     write_header(sheet, row, ["Hình thức", "Tập thể", "Cá nhân"])
     totals = {"collective": 0, "person": 0}
-    for form, counts in figures.commendations_by_form().items():
+    for form, counts in sorted(figures.commendations_by_form().items(), key=lambda item: _form_order(item[0])):
         if not any(counts.values()):  # forms with proposals only
             continue
         row += 1
@@ -487,6 +544,39 @@ def commendation_sheet(sheet: Worksheet, document: ReportDocument, figures: Figu
     set_widths(sheet, [50, 12, 12])
 
 
+SOURCES_TITLE = "NGUỒN SỐ LIỆU CỦA CÁC CÂU TRONG BÁO CÁO"
+SOURCES_HEADER = ["TT", "Mục", "Câu trong báo cáo", "Số liệu", "Giá trị", "Ghi trong câu", "Mã chỉ tiêu"]
+NO_FIGURE = "(không dùng số liệu)"
+
+
+def sources_sheet(sheet: Worksheet, document: ReportDocument) -> None:
+    """Per generated sentence, the figures that fed it: one row per figure (measure label,
+    value, as written in the sentence, measure key), the sentence on its first row."""
+    row = write_titles(sheet, document, SOURCES_TITLE)
+    write_header(sheet, row, SOURCES_HEADER)
+    for number, traced in enumerate(document.trace, start=1):
+        sources = traced.sentence.sources or (None,)
+        for index, source in enumerate(sources):
+            row += 1
+            cells = [write_number(sheet, row, 1, number)]
+            cells.append(write_text(sheet, row, 2, traced.section if index == 0 else ""))
+            cells.append(write_text(sheet, row, 3, traced.sentence.text if index == 0 else ""))
+            if source is None:
+                cells.extend(
+                    write_text(sheet, row, column, NO_FIGURE if column == 4 else "") for column in (4, 5, 6, 7)
+                )
+            else:
+                cells.append(write_text(sheet, row, 4, source.label))
+                cells.append(write_value(sheet, row, 5, source.value))
+                cells.append(write_text(sheet, row, 6, source.text))
+                cells.append(write_text(sheet, row, 7, source.key))
+            for cell in cells:
+                cell.border = GRID
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A5"
+    set_widths(sheet, [5, 22, 60, 42, 12, 12, 26])
+
+
 def render_xlsx(document: ReportDocument, figures: Figures) -> bytes:
     workbook = Workbook()
     workbook.properties.title = clean(f"{document.type_name} {document.summary}")
@@ -494,6 +584,7 @@ def render_xlsx(document: ReportDocument, figures: Figures) -> bytes:
     summary_sheet(workbook.active, document, figures)
     appendix_sheet(workbook.create_sheet("Phụ lục"), document)
     commendation_sheet(workbook.create_sheet("Khen thưởng"), document, figures)
+    sources_sheet(workbook.create_sheet("Nguồn số liệu"), document)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

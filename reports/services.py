@@ -17,12 +17,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committees import years as reporting_years
 from committees.models import Organization
 from committees.text import normalize_multiline, normalize_text
 from pledges.services.common import plan_for
-from reports.content import build_document, superior_of
+from reports.content import REVIEWS, build_document, default_summary, superior_of
 from reports.models import NARRATIVE_MAX_LENGTH, RenderBatch, Report, ReportRender
-from reports.statistics import organization_year_figures
+from reports.sentences import Period
+from reports.statistics import Figures, figures_over_span, organization_years_figures
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +56,16 @@ class TransientRenderError(Exception):
 # --- reports ----------------------------------------------------------------------------
 
 
-def _default_narrative(organization: Organization, year: int) -> dict:
-    superior = superior_of(organization)
+def _default_narrative(organization: Organization, period: Period, review: str = "tong_ket") -> dict:
+    superior = superior_of(organization, period.last)
     superior_name = superior.name if superior else "cấp trên"
+    ahead = "phương hướng, nhiệm vụ thời gian tới" if period.is_span else f"phương hướng nhiệm vụ năm {period.last + 1}"
     return {
+        "title_summary": default_summary(period, review),
         "opening": (
-            f"Thực hiện chỉ đạo của {superior_name} về việc tổng kết phong trào thi đua “Làm theo Bác” năm {year} "
-            f"và xây dựng phương hướng nhiệm vụ năm {year + 1}, {organization.name} báo cáo kết quả thực hiện "
-            f"phong trào thi đua “Làm theo Bác” năm {year}. Cụ thể như sau:"
+            f"Thực hiện chỉ đạo của {superior_name} về việc {REVIEWS[review].lower()} phong trào thi đua “Làm theo Bác” "
+            f"{period.name} và xây dựng {ahead}, {organization.name} báo cáo kết quả thực hiện "
+            f"phong trào thi đua “Làm theo Bác” {period.name}. Cụ thể như sau:"
         ),
         "directions": (
             "Tiếp tục thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị và Kết luận số 01-KL/TW ngày "
@@ -74,7 +78,7 @@ def _default_narrative(organization: Organization, year: int) -> dict:
 @transaction.atomic
 def report_open(*, organization: Organization, year: int, by=None) -> Report:
     """The draft report of an organization and year, created prefilled the first time."""
-    existing = Report.objects.filter(organization=organization, year=year).first()
+    existing = Report.objects.filter(organization=organization, year=year, first_year__isnull=True).first()
     if existing is not None:
         return existing
     if plan_for(organization=organization, year=year) is None:
@@ -86,9 +90,55 @@ def report_open(*, organization: Organization, year: int, by=None) -> Report:
         organization=organization,
         year=year,
         place_name=organization.place_name,
-        title_summary=f"Tổng kết phong trào thi đua “Làm theo Bác” năm {year} và phương hướng nhiệm vụ năm {year + 1}",
         signer_authority="T/M CHI BỘ" if organization.is_cell else "T/M ĐẢNG ỦY",
-        **_default_narrative(organization, year),
+        **_default_narrative(organization, Period(year, year)),
+    )
+
+
+def _check_span(organization: Organization, first_year: int, last_year: int) -> None:
+    for year in (first_year, last_year):
+        reporting_years.ensure_year_in_range(year)
+    if first_year >= last_year:
+        raise ValidationError(
+            _("Giai đoạn phải gồm ít nhất hai năm: năm đầu (%(first)s) phải trước năm cuối (%(last)s).")
+            % {"first": first_year, "last": last_year}
+        )
+    opened = set(reporting_years.years_of(organization))
+    missing = [year for year in range(first_year, last_year + 1) if year not in opened]
+    if missing:
+        raise ValidationError(
+            _(
+                "Không lập được báo cáo giai đoạn %(span)s: %(name)s không có số liệu năm %(years)s "
+                "(năm chưa được mở cho tổ chức). Hãy chọn giai đoạn gồm các năm đã mở."
+            )
+            % {
+                "span": f"{first_year}–{last_year}",
+                "name": organization.name,
+                "years": ", ".join(str(year) for year in missing),
+            }
+        )
+
+
+@transaction.atomic
+def report_open_span(
+    *, organization: Organization, first_year: int, last_year: int, review: str = "tong_ket", by=None
+) -> Report:
+    """The draft report over the years `first_year`–`last_year` (sơ kết or tổng kết giai
+    đoạn), created prefilled the first time. Every year of the span must be open for the
+    organization: its figures are each year's, summed."""
+    if review not in REVIEWS:
+        raise ValidationError(_("Hãy chọn sơ kết hoặc tổng kết."))
+    _check_span(organization, first_year, last_year)
+    existing = Report.objects.filter(organization=organization, first_year=first_year, year=last_year).first()
+    if existing is not None:
+        return existing
+    return Report.objects.create(
+        organization=organization,
+        first_year=first_year,
+        year=last_year,
+        place_name=organization.place_name,
+        signer_authority="T/M CHI BỘ" if organization.is_cell else "T/M ĐẢNG ỦY",
+        **_default_narrative(organization, Period(first_year, last_year), review),
     )
 
 
@@ -202,12 +252,24 @@ def render_claim(*, render_id: int) -> bool:
     )
 
 
+def report_figures(report: Report) -> Figures:
+    """The figures a report states: those of its year, or of each year of its span summed
+    (each year along its own tree)."""
+    # A document states figures as they are: what is still pending is applied first (a worker).
+    by_year = organization_years_figures(organization=report.organization, years=report.years, exact=True)
+    missing = [year for year, figures in by_year.items() if figures is None]
+    if missing:
+        raise ValidationError(
+            _("Tổ chức này không có trong cây tổ chức năm %(year)s.") % {"year": ", ".join(map(str, missing))}
+        )
+    figures = figures_over_span(by_year) if report.is_span else by_year[report.year]
+    assert figures is not None
+    return figures
+
+
 def _render_bytes(render: ReportRender) -> tuple[bytes, dict]:
     report = render.report
-    # A document states figures as they are: what is still pending is applied first (a worker).
-    figures = organization_year_figures(organization=report.organization, year=report.year, exact=True)
-    if figures is None:
-        raise ValidationError(_("Tổ chức này không có trong cây tổ chức năm %(year)s.") % {"year": report.year})
+    figures = report_figures(report)
     document = build_document(report, figures)
     if render.format == ReportRender.Format.PDF:
         from reports.rendering import render_pdf
@@ -221,7 +283,10 @@ def _render_bytes(render: ReportRender) -> tuple[bytes, dict]:
         from reports.rendering_office import render_xlsx
 
         content = render_xlsx(document, figures)
-    return content, figures.to_dict()
+    snapshot = figures.to_dict()
+    if report.is_span:
+        snapshot["first_year"] = report.first_year
+    return content, snapshot
 
 
 def _fail(render_id: int, message: str) -> None:

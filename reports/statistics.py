@@ -367,3 +367,44 @@ def freshness(year: int) -> store.YearState:
     """When the stored figures of `year` were counted, and whether changes are still coming in
     (readers say so instead of recounting: reads never write)."""
     return store.year_states([year])[year]
+
+
+# --- a span of years (term reports) ----------------------------------------------------------
+
+
+def figures_over_span(figures_by_year: dict[int, Figures | None]) -> Figures | None:
+    """The figures of several years summed into one `Figures` (sơ kết / tổng kết giai đoạn).
+
+    Pure: it takes each year's figures as `organization_years_figures` read them, each along
+    its own year's tree, so a unit moved between two years counts under each year's parent.
+    Every count is the sum over the years (people and cells are counted once per year:
+    "lượt"); rates are ratios of those sums. The children are those of every year, each
+    summed over the years it stood under the organization: the last year's first, in their
+    order, then those of earlier years. The plan's terms (deadline, required meetings), the
+    name and `year` are the last year's, and figures that depend on today's date are read as
+    of the last year. None when no year has figures."""
+    years = sorted((year for year, figures in figures_by_year.items() if figures is not None), reverse=True)
+    if not years:
+        return None
+    tallies = Tallies()
+    children: dict[int, dict[int, Figures | None]] = {}
+    for year in years:
+        figures = figures_by_year[year]
+        assert figures is not None
+        tallies.add(figures.tallies)
+        for child in figures.children:
+            children.setdefault(child.organization_id, {})[year] = child
+    last = figures_by_year[years[0]]
+    assert last is not None
+    return Figures(
+        organization_id=last.organization_id,
+        name=last.name,
+        kind=last.kind,
+        year=last.year,
+        tallies=tallies,
+        deadline=last.deadline,
+        required_meetings=last.required_meetings,
+        dissolved=last.dissolved,
+        children=tuple(span for rows in children.values() if (span := figures_over_span(rows)) is not None),
+        as_of=last.as_of,
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("to-chuc/<int:pk>/nam/<int:year>/tong-quan.xlsx", views_dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/", views.report_page, name="report_page"),
     path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/mo/", views.report_open, name="report_open"),
+    path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/giai-doan/mo/", views.span_report_open, name="span_report_open"),
     path("to-chuc/<int:pk>/nam/<int:year>/bao-cao/xuat-hang-loat/", views.batch_request, name="batch_request"),
     path("bao-cao/<int:pk>/sua/", views.report_edit, name="report_edit"),
     path("bao-cao/<int:pk>/xuat/", views.render_request, name="render_request"),

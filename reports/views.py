@@ -15,7 +15,7 @@ from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
 from reports import batches, selectors, services
 from reports.common import QUEUE_DOWN, record_render_download
-from reports.forms import RenderForm, ReportForm
+from reports.forms import RenderForm, ReportForm, SpanReportForm
 from reports.models import RenderBatch, Report, ReportRender
 
 
@@ -24,7 +24,7 @@ from reports.models import RenderBatch, Report, ReportRender
 def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     organization = org_for(request, pk)
     check_year(year)
-    report = Report.objects.filter(organization=organization, year=year).first()
+    report = Report.objects.filter(organization=organization, year=year, first_year__isnull=True).first()
     perms = perms_for(request.user, organization)
     context = {
         **org_year_context(request, organization, year, tab="report"),
@@ -35,6 +35,8 @@ def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "children": selectors.children_reports(organization=organization, year=year),
         "batches": RenderBatch.objects.filter(organization=organization, year=year)[:5],
         "render_form": RenderForm(),
+        "span_reports": selectors.span_reports(organization=organization),
+        "span_form": SpanReportForm(organization=organization),
     }
     return render(request, "reports/report_page.html", context)
 
@@ -46,6 +48,30 @@ def report_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     check_year(year)
     try:
         report = services.report_open(organization=organization, year=year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:report_page", organization.pk, year)
+    return redirect("reports:report_edit", report.pk)
+
+
+@login_required
+@require_POST
+def span_report_open(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Open a report over a span of years (sơ kết / tổng kết giai đoạn), from a year's page."""
+    organization = org_for(request, pk, Perm.REPORT)
+    check_year(year)
+    form = SpanReportForm(request.POST, organization=organization)
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn loại báo cáo, năm đầu và năm cuối trong danh sách các năm đã mở."))
+        return redirect("reports:report_page", organization.pk, year)
+    try:
+        report = services.report_open_span(
+            organization=organization,
+            first_year=form.cleaned_data["first_year"],
+            last_year=form.cleaned_data["last_year"],
+            review=form.cleaned_data["review"],
+            by=request.user,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:report_page", organization.pk, year)

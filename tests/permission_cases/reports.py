@@ -76,6 +76,14 @@ CASES: dict[str, Case] = {
     "reports:report_open": Case(
         perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)
     ),
+    # a report over the two open years (2023–2024): opening it writes the draft
+    "reports:span_report_open": Case(
+        perm=Perm.REPORT,
+        methods=("POST",),
+        writes=True,
+        target=organization_year,
+        data=lambda c, inside: {"review": "tong_ket", "first_year": c.year - 1, "last_year": c.year},
+    ),
     "reports:batch_request": Case(
         perm=Perm.REPORT, methods=("POST",), writes=True, target=organization_year_with(root_plan)
     ),

@@ -61,8 +61,9 @@ def test_party_member_pledge_prints_as_form_01(world, login):
     assert "Đi làm đúng giờ" in text
     assert "100% ngày công" in text
     assert "31/12/2024" in text
-    # Header: the superior and the cell, uppercase; the submitted date as a document date.
-    assert "ĐẢNG ỦY SỞ CÔNG THƯƠNG" in text
+    # Header: the superior's party organization and the cell, uppercase; the submitted date
+    # as a document date.
+    assert "ĐẢNG BỘ SỞ CÔNG THƯƠNG" in text
     assert "CHI BỘ VĂN PHÒNG SỞ" in text
     assert "Thanh Hoá, ngày 15 tháng 3 năm 2024" in text
     assert "15/03/2024 (đúng hạn)" in text
@@ -249,7 +250,7 @@ def test_build_form_for_a_late_2b_pledge(world):
     assert ("Ngày nộp", "05/02/2024 (muộn)") in doc.status
     assert dict(doc.details)["Năm sinh"] == pledge_forms.EMPTY_FIELD
     assert dict(doc.details)["Đơn vị/Chi bộ sinh hoạt"] == "Chi bộ Văn phòng Sở"
-    assert doc.superior_name == "ĐẢNG ỦY SỞ CÔNG THƯƠNG"
+    assert doc.superior_name == "ĐẢNG BỘ SỞ CÔNG THƯƠNG"
     assert [item.content for item in doc.items] == ["Đi làm đúng giờ", "Tiết kiệm điện, nước"]
     assert doc.items[0].area == "Văn hóa công sở, kỷ luật, kỷ cương giờ giấc"
     assert not doc.show_results

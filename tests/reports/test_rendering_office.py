@@ -6,6 +6,8 @@ from collections import Counter
 
 import docx
 import pytest
+from docx.oxml.ns import qn
+from docx.shared import Emu
 from openpyxl import load_workbook
 
 from reports.content import APPENDIX_COLUMNS, APPENDIX_KEYS, ReportDocument, Section, appendix_row
@@ -185,7 +187,7 @@ def sheet_rows(sheet) -> list[tuple]:
 
 def test_xlsx_summary_has_numeric_values(document, figures):
     workbook = load_workbook(io.BytesIO(render_xlsx(document, figures)))
-    assert workbook.sheetnames == ["Tổng hợp", "Phụ lục", "Khen thưởng"]
+    assert workbook.sheetnames == ["Tổng hợp", "Phụ lục", "Khen thưởng", "Nguồn số liệu"]
     sheet = workbook["Tổng hợp"]
     assert sheet["A1"].value == "Đảng bộ Cơ quan"
     assert "2024" in sheet["A2"].value
@@ -232,3 +234,38 @@ def test_xlsx_commendations_by_form(document, figures):
     assert ("Giấy khen", 2, 6) in rows
     assert ("Tổng cộng", 2, 6) in rows  # the proposed one is not granted yet
     assert not any(row[0] == "Bằng khen của Chủ tịch UBND tỉnh" for row in rows)
+
+
+def test_docx_title_rule_is_drawn_not_typed(document):
+    doc = docx.Document(io.BytesIO(render_docx(document)))
+    texts = [p.text for p in doc.paragraphs]
+    assert not any(set(text) == {"-"} for text in texts if text)
+    rule = doc.paragraphs[texts.index(SUMMARY) + 1]
+    assert rule.text == ""
+    bottom = rule._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert (bottom.get(qn("w:val")), bottom.get(qn("w:sz"))) == ("single", "8")
+    section, indents = doc.sections[0], rule.paragraph_format
+    drawn = section.page_width - section.left_margin - section.right_margin - indents.left_indent - indents.right_indent
+    assert Emu(drawn).mm == pytest.approx(document.profile.title_rule_mm, abs=0.1)
+
+
+def test_xlsx_lists_award_forms_by_level_then_praise(document):
+    tallies = Tallies(
+        commendations=Counter(
+            {
+                ("person", "praise", "", "granted"): 5,
+                ("collective", "certificate", "Đảng ủy Khối", "granted"): 2,
+                ("collective", "province_chair", "", "granted"): 1,
+                ("person", "prime_minister", "", "granted"): 1,
+            }
+        )
+    )
+    workbook = load_workbook(io.BytesIO(render_xlsx(document, make_figures(1, "Đảng bộ Cơ quan", tallies))))
+    forms = [row[0] for row in sheet_rows(workbook["Khen thưởng"])[4:]]
+    assert forms == [
+        "Bằng khen của Thủ tướng Chính phủ",
+        "Bằng khen của Chủ tịch UBND tỉnh",
+        "Giấy khen",
+        "Biểu dương, ghi danh “Người tốt, việc tốt”",
+        "Tổng cộng",
+    ]

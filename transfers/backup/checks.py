@@ -241,6 +241,8 @@ class ImportCheck:
         for model in (Plan, Pledge, StudySession, Exemplar, Commendation, Report):
             if model is StudySession:
                 records = model.objects.filter(held_on__year=self.year)
+            elif model is Report:  # a report over a span of years is no record of one year
+                records = model.objects.filter(year=self.year, first_year__isnull=True)
             else:
                 records = model.objects.filter(year=self.year)
             n = sum(records.filter(organization_id__in=chunk).count() for chunk in chunks(subtree))

@@ -125,7 +125,8 @@ class YearScope:
         return self._own(Commendation.objects.all())
 
     def reports(self) -> QuerySet:
-        return self._own(Report.objects.all())
+        # The year's own reports; one over a span of years belongs to no single year.
+        return self._own(Report.objects.filter(first_year__isnull=True))
 
     def report_renders(self) -> QuerySet:
         # Only the official file of a finalized report: drafts and failed jobs can be made again.

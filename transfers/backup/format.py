@@ -202,6 +202,7 @@ NOT_EXPORTED = {
         "search_key": "derived from the name",
         "user": "accounts and their links are access management, not the year's records",
     },
+    Report: {"first_year": "a year's backup holds the reports of that year, not those over a span of years"},
     ReportRender: {"batch": "a batch only groups the renders of one request"},
     StudySession.attendees.through: {"id": "a link is its two keys"},
     Exemplar.people.through: {"id": "a link is its two keys"},

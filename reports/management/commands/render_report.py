@@ -12,19 +12,26 @@ POLL_SECONDS = 0.5
 
 
 class Command(BaseCommand):
-    help = "Render the year-end report of an organization through the same services as the pages."
+    help = (
+        "Render the year-end report of an organization (or, with --first-year, its report over the span "
+        "first year–year) through the same services as the pages."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--organization", required=True, help="id or exact name")
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=int, required=True, help="the year, or the last year of a span")
+        parser.add_argument("--first-year", type=int, help="the first year of a span (sơ kết / tổng kết giai đoạn)")
         parser.add_argument("--format", choices=ReportRender.Format.values, default="pdf")
         parser.add_argument("--output", required=True, help="file to write")
         parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for a worker")
 
-    def handle(self, *args, organization, year, format, output, timeout, **options):
+    def handle(self, *args, organization, year, first_year, format, output, timeout, **options):
         org = self._organization(organization)
         try:
-            report = services.report_open(organization=org, year=year)
+            if first_year is None:
+                report = services.report_open(organization=org, year=year)
+            else:
+                report = services.report_open_span(organization=org, first_year=first_year, last_year=year)
             render = services.render_request(report=report, format=format)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
