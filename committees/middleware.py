@@ -6,9 +6,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
-from committees.accounts import MUST_SET_PASSWORD_SESSION_KEY
+from committees.accounts import MUST_SET_PASSWORD_SESSION_KEY, password_must_be_set
+from committees.api_tokens import api_token_find
 from committees.permissions import scope_for
 
 
@@ -68,7 +68,7 @@ class PasswordSetRequiredMiddleware:
     sign-in: committees.accounts.session_flag_on_login, so no query per request) is sent to the
     "Đặt mật khẩu mới" page from every page but that one, sign-out, static and media files and
     the health probe. The REST API answers 403 with a Vietnamese detail instead of redirecting;
-    an API token of such an account is refused the same way (one query, on token requests only).
+    an API token of such an account is refused the same way (two queries, on token requests only).
     """
 
     API_PREFIX = "/api/"
@@ -108,6 +108,6 @@ class PasswordSetRequiredMiddleware:
             return True
         authorization = request.headers.get("Authorization", "")
         if path.startswith(self.API_PREFIX) and authorization.startswith("Token "):
-            key = authorization.removeprefix("Token ").strip()
-            return Token.objects.filter(key=key, user__account_profile__must_set_password=True).exists()
+            token = api_token_find(authorization.removeprefix("Token ").strip())
+            return token is not None and password_must_be_set(user=token.user)
         return False

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "committees.middleware.ScopeMiddleware",
     "committees.middleware.SessionActivityMiddleware",
+    # Refuses a sign-in from an address with too many failures before the password is hashed.
+    "committees.lockout.SignInAddressLimitMiddleware",
     # Last: it turns a login refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: its password_changed hook revokes the account's API tokens.
+    {"NAME": "committees.api_tokens.RevokeApiTokensOnPasswordChange"},
 ]
 # The lockout check runs before the password is even looked at (django-axes).
 AUTHENTICATION_BACKENDS = [
@@ -162,7 +166,7 @@ FONTS_DIR = BASE_DIR / "static" / "fonts"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "committees.api.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -196,6 +200,17 @@ SPECTACULAR_SETTINGS = {
         "ReportStateEnum": "reports.models.Report.State",
         "RenderStateEnum": "reports.models.ReportRender.State",
     },
+}
+
+# API tokens (django-rest-knox, committees/api_tokens.py): kept as a SHA-512 digest, valid for
+# API_TOKEN_DAYS, at most API_TOKEN_LIMIT in force per account, sent as "Authorization: Token <token>".
+API_TOKEN_TTL = datetime.timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1))
+API_TOKEN_LIMIT = env_int("API_TOKEN_LIMIT", 10, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTO_REFRESH": False,  # a token's expiry is fixed when it is issued
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT,
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -302,6 +317,10 @@ CONTENT_SECURITY_POLICY = {
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Failures from one address across user names (a spray of names, each tried once) within the
+# same cool-off, after which every sign-in from that address is refused before any password is
+# hashed (committees.lockout.SignInAddressLimitMiddleware). Above what a whole office mistypes.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 # A try during the lockout neither counts nor extends it: the page can tell the real wait.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
