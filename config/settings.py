@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "committees.middleware.ScopeMiddleware",
+    # A control character in a query parameter or a form field: refused, in Vietnamese (committees.text).
+    "committees.middleware.InputCharactersMiddleware",
     "committees.middleware.SessionActivityMiddleware",
     # Refuses a sign-in from an address with too many failures before the password is hashed.
     "committees.lockout.SignInAddressLimitMiddleware",
@@ -163,6 +165,17 @@ STORAGES = {
 }
 FONTS_DIR = BASE_DIR / "static" / "fonts"
 
+# API tokens (django-rest-knox, committees/api_tokens.py): kept as a SHA-512 digest, valid for
+# API_TOKEN_DAYS, at most API_TOKEN_LIMIT in force per account, sent as "Authorization: Token <token>".
+API_TOKEN_TTL = datetime.timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1))
+API_TOKEN_LIMIT = env_int("API_TOKEN_LIMIT", 10, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTO_REFRESH": False,  # a token's expiry is fixed when it is issued
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -179,7 +192,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Làm theo Bác API",
-    "DESCRIPTION": "Tổ chức, cá nhân, bản đăng ký, học tập, mô hình, khen thưởng, số liệu và báo cáo.",
+    "DESCRIPTION": (
+        "Tổ chức, cá nhân, bản đăng ký, học tập, mô hình, khen thưởng, số liệu và báo cáo.\n\n"
+        "Xác thực: gửi tên đăng nhập và mật khẩu tới POST /api/v1/token/ để nhận token (chỉ hiện một lần) "
+        "và thời điểm hết hạn, rồi gửi kèm mọi yêu cầu tiêu đề “Authorization: Token <token>”. Token hết hạn "
+        f"sau {API_TOKEN_TTL.days} ngày, bị thu hồi khi đổi mật khẩu hoặc khi tài khoản bị khóa; chủ tài khoản xem "
+        "và thu hồi token ở trang “Khóa truy cập API” (menu tài khoản)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -200,17 +219,6 @@ SPECTACULAR_SETTINGS = {
         "ReportStateEnum": "reports.models.Report.State",
         "RenderStateEnum": "reports.models.ReportRender.State",
     },
-}
-
-# API tokens (django-rest-knox, committees/api_tokens.py): kept as a SHA-512 digest, valid for
-# API_TOKEN_DAYS, at most API_TOKEN_LIMIT in force per account, sent as "Authorization: Token <token>".
-API_TOKEN_TTL = datetime.timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1))
-API_TOKEN_LIMIT = env_int("API_TOKEN_LIMIT", 10, minimum=1)
-REST_KNOX = {
-    "TOKEN_TTL": API_TOKEN_TTL,
-    "AUTO_REFRESH": False,  # a token's expiry is fixed when it is issued
-    "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT,
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -288,6 +296,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused by the CSRF check gets a page in Vietnamese saying what to do.
+CSRF_FAILURE_VIEW = "committees.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

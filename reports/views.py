@@ -16,7 +16,7 @@ from committees.forms import attach_errors
 from committees.models import DownloadLog, Organization
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
-from reports import selectors, services
+from reports import selectors, services, workers
 from reports.common import QUEUE_DOWN, record_render_download
 from reports.forms import RenderForm, ReportForm
 from reports.models import RenderBatch, Report, ReportRender
@@ -29,10 +29,12 @@ def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     check_year(year)
     report = Report.objects.filter(organization=organization, year=year).first()
     perms = perms_for(request.user, organization)
+    renders = selectors.renders_of(report) if report else []
+    workers.mark_waiting_without_worker(renders)
     context = {
         **org_year_context(request, organization, year, tab="report"),
         "report": report,
-        "renders": selectors.renders_of(report) if report else [],
+        "renders": renders,
         "can_report": Perm.REPORT in perms,
         "can_write": Perm.NARRATIVE in perms,
         "children": selectors.children_reports(organization=organization, year=year),
@@ -106,6 +108,7 @@ def render_status(request: HttpRequest, pk: int) -> HttpResponse:
     render_job = get_in_scope_or_404(
         ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization"
     )
+    workers.mark_waiting_without_worker([render_job])
     return render(request, "reports/partials/render_row.html", {"render": render_job})
 
 
@@ -157,6 +160,7 @@ def batch_request(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
     renders = list(batch.renders.select_related("report__organization").order_by("report__organization__path"))
+    workers.mark_waiting_without_worker(renders)
     template = "reports/partials/batch_rows.html" if request.htmx else "reports/batch_detail.html"
     context = {
         **org_year_context(request, batch.organization, batch.year, tab="report"),

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.cell_range import CellRange
 
+from committees import xlsx
 from committees.text import normalize_multiline, normalize_text, search_key
 from transfers.workbook_scan import SheetScan, scan_workbook
 
@@ -542,12 +543,6 @@ class RowReader:
 HEADER_FILL = PatternFill("solid", fgColor="FDE9D9")
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in "=+-@":
-        return "'" + value  # never let a name become a formula
-    return value
-
-
 def build_template(
     *,
     title: str,
@@ -563,7 +558,8 @@ def build_template(
     sheet = workbook.active
     sheet.title = "Dữ liệu"
     template_columns = [column for column in columns if column.in_template]
-    sheet.append([column.header for column in template_columns])
+    # Every cell through committees.xlsx: an organization named "=..." in the guide stays text.
+    xlsx.append(sheet, [column.header for column in template_columns])
     for index, column in enumerate(template_columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -573,24 +569,24 @@ def build_template(
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet(GUIDE_SHEET_TITLE)
-    guide.append([title])
-    guide["A1"].font = Font(bold=True, size=13)
-    guide.append(
-        [_("Ghi mỗi dòng một mục vào trang “Dữ liệu”, giữ nguyên dòng tiêu đề. Không gộp ô, không dùng công thức.")]
+    xlsx.write(guide, 1, 1, title).font = Font(bold=True, size=13)
+    xlsx.append(
+        guide,
+        [_("Ghi mỗi dòng một mục vào trang “Dữ liệu”, giữ nguyên dòng tiêu đề. Không gộp ô, không dùng công thức.")],
     )
     guide.append([])
-    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi")])
+    xlsx.append(guide, [_("Cột"), _("Bắt buộc"), _("Cách ghi")])
     _bold_row(guide)
     for column in columns:
-        guide.append([column.header, _("có") if column.required else "", _safe(column.help)])
+        xlsx.append(guide, [column.header, _("có") if column.required else "", column.help])
     for section_title, headers, rows in sections:
         guide.append([])
-        guide.append([section_title])
+        xlsx.append(guide, [section_title])
         _bold_row(guide)
-        guide.append(headers)
+        xlsx.append(guide, headers)
         _bold_row(guide)
         for row in rows:
-            guide.append([_safe(value) for value in row])
+            xlsx.append(guide, row)
     guide.column_dimensions["A"].width = 48
     guide.column_dimensions["B"].width = 16
     guide.column_dimensions["C"].width = 90

@@ -197,3 +197,15 @@ def test_signing_in_or_saving_the_user_otherwise_keeps_the_tokens(world, client)
     world.a1_secretary.first_name = "Tên mới"
     world.a1_secretary.save()
     assert works(token)
+
+
+def test_the_admin_lists_and_revokes_but_never_issues(world, client):
+    token = api_token(world.a1_secretary)
+    row = AuthToken.objects.get(user=world.a1_secretary)
+    client.force_login(world.admin)
+    listing = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
+    assert f"{token[:8]}…" in listing and token[:15] not in listing  # (the digest, its key, is no secret)
+    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+    response = client.post(reverse("admin:knox_authtoken_delete", args=[row.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not works(token)
