@@ -28,6 +28,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn
 from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
@@ -346,7 +347,7 @@ def _number(text: str) -> int:
 # --- the zip ------------------------------------------------------------------------------------
 
 
-def _forbidden(*args) -> None:
+def _forbidden(*args: object) -> NoReturn:
     raise _Forbidden()
 
 
