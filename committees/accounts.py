@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from committees.api_tokens import api_tokens_revoke_all
 from committees.models import AccountProfile, Organization, Role, RoleAssignment, RoleEvent
 from committees.permissions import manages_accounts_at, may_manage_accounts_on, scope_for
 from committees.text import normalize_text
@@ -247,6 +248,8 @@ def _set_active(*, by, user, active: bool) -> AbstractBaseUser:
         raise ValidationError(problem)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        api_tokens_revoke_all(user=user)
     kind = RoleEvent.Kind.REACTIVATED if active else RoleEvent.Kind.DEACTIVATED
     _event(kind, by=by, user=user, organization=_event_organization(user, roles))
     return user
@@ -254,7 +257,8 @@ def _set_active(*, by, user, active: bool) -> AbstractBaseUser:
 
 @transaction.atomic
 def account_deactivate(*, by, user) -> AbstractBaseUser:
-    """Lock an account out (is_active=False; never deleted): its sessions and tokens stop working.
+    """Lock an account out (is_active=False; never deleted): its sessions stop working and its API
+    tokens are revoked.
 
     Only when every role of the account lies in `by`'s ACCOUNTS scope (a root: superuser only),
     the account is not a superuser and is not `by` itself. An account without a role: its

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -306,4 +307,27 @@ class RoleEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# API tokens (django-rest-knox): the admin lists and deletes (revokes) them, never issues one.
+# A token is issued by /api/v1/token/ only, with its expiry and the per-account limit.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    list_display = ("identifier", "user", "created", "expiry")
+    search_fields = ("user__username",)
+    fields = ("identifier", "user", "created", "expiry")
+    readonly_fields = fields
+
+    @admin.display(description=_("nhận diện"))
+    def identifier(self, token: AuthToken) -> str:
+        return token.token_key[:8] + "…"  # as on the owner's page: never the whole lookup key
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -2,10 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import DownloadLog, Person
-from committees.text import normalize_text
+from committees.text import normalize_text, validate_no_control_characters
 
 
 def attach_errors(form, error: ValidationError) -> None:
@@ -20,7 +21,18 @@ def attach_errors(form, error: ValidationError) -> None:
 
 
 class NormalizedFormMixin:
-    """NFC-normalize and trim every text field, so stored text never depends on the keyboard."""
+    """NFC-normalize and trim every text field, so stored text never depends on the keyboard;
+    refuse a control character in any of them, in Vietnamese (committees.text: Django's own
+    check covers NUL only, in English)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    validate_no_control_characters if isinstance(v, ProhibitNullCharactersValidator) else v
+                    for v in field.validators
+                ]
 
     def clean(self):
         cleaned = super().clean()

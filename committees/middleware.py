@@ -2,14 +2,15 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
-from committees.accounts import MUST_SET_PASSWORD_SESSION_KEY
+from committees.accounts import MUST_SET_PASSWORD_SESSION_KEY, password_must_be_set
+from committees.api_tokens import api_token_find
 from committees.permissions import scope_for
+from committees.text import control_character_error
 
 
 class ScopeMiddleware:
@@ -68,7 +69,7 @@ class PasswordSetRequiredMiddleware:
     sign-in: committees.accounts.session_flag_on_login, so no query per request) is sent to the
     "Đặt mật khẩu mới" page from every page but that one, sign-out, static and media files and
     the health probe. The REST API answers 403 with a Vietnamese detail instead of redirecting;
-    an API token of such an account is refused the same way (one query, on token requests only).
+    an API token of such an account is refused the same way (two queries, on token requests only).
     """
 
     API_PREFIX = "/api/"
@@ -108,6 +109,45 @@ class PasswordSetRequiredMiddleware:
             return True
         authorization = request.headers.get("Authorization", "")
         if path.startswith(self.API_PREFIX) and authorization.startswith("Token "):
-            key = authorization.removeprefix("Token ").strip()
-            return Token.objects.filter(key=key, user__account_profile__must_set_password=True).exists()
+            token = api_token_find(authorization.removeprefix("Token ").strip())
+            return token is not None and password_must_be_set(user=token.user)
         return False
+
+
+class InputCharactersMiddleware:
+    """Refuse a request whose query parameters or form fields hold a control character.
+
+    One check for every page, the admin's and the API's (committees.text): such a character is
+    never stored nor searched for (PostgreSQL refuses NUL, XML the others), and the answer says
+    what is wrong, in Vietnamese: 400 with a page, a JSON `detail` for the API, and for htmx a
+    fragment its target shows (htmx swaps no error). Uploaded files are the imports' business;
+    JSON bodies are checked by the API's fields.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self._problem(request)
+        if problem is None:
+            return self.get_response(request)
+        if request.path_info.startswith(PasswordSetRequiredMiddleware.API_PREFIX):
+            return JsonResponse({"detail": problem}, status=400)
+        if request.headers.get("HX-Request"):
+            return render(request, "includes/input_refused.html", {"message": problem})
+        return render(request, "400_input.html", {"message": problem}, status=400)
+
+    def _problem(self, request) -> str | None:
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            sources.append(request.POST)
+        for data in sources:
+            for key, values in data.lists():
+                problem = control_character_error(key) or next(
+                    (error for value in values if (error := control_character_error(value, field=key))), None
+                )
+                if problem:
+                    return problem
+        return None

@@ -3,9 +3,49 @@
 Names are stored NFC (a keyboard may send "Hoà" decomposed) and trimmed; a search key
 (lowercase, no marks, đ→d) sits beside them so that search works the same on SQLite and
 PostgreSQL and can be indexed.
+
+Control characters (NUL and the others below U+0020 but tab, line feed and carriage return, and
+U+007F–U+009F) are refused, never stored nor searched for: PostgreSQL refuses NUL outright, XML
+(the Word and Excel files) the others. `control_character_error` says so in Vietnamese; it is
+applied to every query parameter and form field of every request
+(committees.middleware.InputCharactersMiddleware), to the forms (NormalizedFormMixin) and to the
+API's text fields (committees.api.fields.CharField).
 """
 
+import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_error(value: str, *, field: str | None = None) -> str | None:
+    """The Vietnamese refusal of a text holding a control character, or None when it holds none."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if field:
+        message = _(
+            "Trường “%(field)s” có ký tự điều khiển không hợp lệ (%(code)s), thường lẫn vào khi sao chép từ "
+            "tệp khác. Hãy xóa ký tự đó (hoặc gõ lại nội dung) rồi gửi lại."
+        )
+    else:
+        message = _(
+            "Có ký tự điều khiển không hợp lệ (%(code)s), thường lẫn vào khi sao chép từ tệp khác. "
+            "Hãy xóa ký tự đó (hoặc gõ lại nội dung) rồi gửi lại."
+        )
+    return message % {"field": field, "code": code}
+
+
+def validate_no_control_characters(value) -> None:
+    """A form field's validator: the refusal above, as a ValidationError."""
+    problem = control_character_error(str(value))
+    if problem:
+        raise ValidationError(problem, code="control_character")
+
 
 _VIETNAMESE_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _BASE_ORDER = {letter: index for index, letter in enumerate(_VIETNAMESE_ALPHABET)}

@@ -25,3 +25,11 @@ urlpatterns += [
 from committees import urls_accounts, urls_tree, urls_years  # noqa: E402
 
 urlpatterns += urls_years.urlpatterns + urls_tree.urlpatterns + urls_accounts.urlpatterns
+
+# The user's own API tokens (committees/views_tokens.py).
+from committees import views_tokens  # noqa: E402
+
+urlpatterns += [
+    path("khoa-truy-cap-api/", views_tokens.api_tokens_page, name="api_tokens"),
+    path("khoa-truy-cap-api/thu-hoi/", views_tokens.api_token_revoke, name="api_token_revoke"),
+]

@@ -27,7 +27,7 @@ router.register("reports", ReportViewSet, basename="api-report")
 router.register("renders", RenderViewSet, basename="api-render")
 
 urlpatterns: list = [
-    # rest_framework.authtoken's obtain_auth_token, with its schema described.
+    # Username and password for a token (django-rest-knox, committees/api_tokens.py).
     path("v1/token/", TokenView.as_view(), name="api-token"),
     path("v1/statistics/", StatisticsView.as_view(), name="api-statistics"),
     path("v1/", include(router.urls)),

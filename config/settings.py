@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -73,7 +73,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "committees.middleware.ScopeMiddleware",
+    # A control character in a query parameter or a form field: refused, in Vietnamese (committees.text).
+    "committees.middleware.InputCharactersMiddleware",
     "committees.middleware.SessionActivityMiddleware",
+    # Refuses a sign-in from an address with too many failures before the password is hashed.
+    "committees.lockout.SignInAddressLimitMiddleware",
     # Last: it turns a login refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: its password_changed hook revokes the account's API tokens.
+    {"NAME": "committees.api_tokens.RevokeApiTokensOnPasswordChange"},
 ]
 # The lockout check runs before the password is even looked at (django-axes).
 AUTHENTICATION_BACKENDS = [
@@ -159,10 +165,21 @@ STORAGES = {
 }
 FONTS_DIR = BASE_DIR / "static" / "fonts"
 
+# API tokens (django-rest-knox, committees/api_tokens.py): kept as a SHA-512 digest, valid for
+# API_TOKEN_DAYS, at most API_TOKEN_LIMIT in force per account, sent as "Authorization: Token <token>".
+API_TOKEN_TTL = datetime.timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1))
+API_TOKEN_LIMIT = env_int("API_TOKEN_LIMIT", 10, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTO_REFRESH": False,  # a token's expiry is fixed when it is issued
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "committees.api.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -175,7 +192,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Làm theo Bác API",
-    "DESCRIPTION": "Tổ chức, cá nhân, bản đăng ký, học tập, mô hình, khen thưởng, số liệu và báo cáo.",
+    "DESCRIPTION": (
+        "Tổ chức, cá nhân, bản đăng ký, học tập, mô hình, khen thưởng, số liệu và báo cáo.\n\n"
+        "Xác thực: gửi tên đăng nhập và mật khẩu tới POST /api/v1/token/ để nhận token (chỉ hiện một lần) "
+        "và thời điểm hết hạn, rồi gửi kèm mọi yêu cầu tiêu đề “Authorization: Token <token>”. Token hết hạn "
+        f"sau {API_TOKEN_TTL.days} ngày, bị thu hồi khi đổi mật khẩu hoặc khi tài khoản bị khóa; chủ tài khoản xem "
+        "và thu hồi token ở trang “Khóa truy cập API” (menu tài khoản)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -285,6 +308,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused by the CSRF check gets a page in Vietnamese saying what to do.
+CSRF_FAILURE_VIEW = "committees.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -314,6 +339,10 @@ CONTENT_SECURITY_POLICY = {
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Failures from one address across user names (a spray of names, each tried once) within the
+# same cool-off, after which every sign-in from that address is refused before any password is
+# hashed (committees.lockout.SignInAddressLimitMiddleware). Above what a whole office mistypes.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 # A try during the lockout neither counts nor extends it: the page can tell the real wait.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True

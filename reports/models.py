@@ -182,6 +182,8 @@ class ReportRender(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: set for the pages by reports.workers when the job waits with no worker running.
+    no_worker = False
 
     class Meta:
         verbose_name = _("bản xuất báo cáo")

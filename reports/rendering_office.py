@@ -2,8 +2,8 @@
 
 Nothing here touches the database: both functions take objects already built by
 `reports.content.build_document` and `reports.statistics`. Every piece of text is written as
-plain text (python-docx and openpyxl escape XML); text cells in Excel are forced to strings
-so that a name starting with "=" is never read as a formula.
+plain text (python-docx and openpyxl escape XML); text cells in Excel go through
+committees.xlsx, so that a name starting with "=" is never read as a formula.
 """
 
 import io
@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from committees import formatting as fmt
+from committees import xlsx
 from pledges.models import CommendationForm
 from reports import measures
 from reports.content import AppendixRow, ReportDocument, Section
@@ -427,8 +428,7 @@ def summary_rows(f: Figures) -> list[tuple[str, object, bool]]:
 
 def write_text(sheet: Worksheet, row: int, column: int, text: str | None, font: Font | None = None):
     """A text cell that stays text: a leading "=" is not a formula."""
-    cell = sheet.cell(row=row, column=column, value=clean(text))
-    cell.data_type = "s"
+    cell = xlsx.write(sheet, row, column, clean(text))
     if font is not None:
         cell.font = font
     return cell

@@ -13,7 +13,7 @@ from committees.forms import attach_errors
 from committees.models import DownloadLog
 from committees.permissions import Perm, get_in_scope_or_404, perms_for
 from pledges.views.common import check_year, follow_year_picker, org_for, org_year_context
-from reports import batches, selectors, services
+from reports import batches, selectors, services, workers
 from reports.common import QUEUE_DOWN, record_render_download
 from reports.forms import RenderForm, ReportForm, SpanReportForm
 from reports.models import RenderBatch, Report, ReportRender
@@ -26,10 +26,12 @@ def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     check_year(year)
     report = Report.objects.filter(organization=organization, year=year, first_year__isnull=True).first()
     perms = perms_for(request.user, organization)
+    renders = selectors.renders_of(report) if report else []
+    workers.mark_waiting_without_worker(renders)
     context = {
         **org_year_context(request, organization, year, tab="report"),
         "report": report,
-        "renders": selectors.renders_of(report) if report else [],
+        "renders": renders,
         "can_report": Perm.REPORT in perms,
         "can_write": Perm.NARRATIVE in perms,
         "children": selectors.children_reports(organization=organization, year=year),
@@ -129,6 +131,7 @@ def render_status(request: HttpRequest, pk: int) -> HttpResponse:
     render_job = get_in_scope_or_404(
         ReportRender.objects.all(), request.user, pk, Perm.VIEW, via="report__organization"
     )
+    workers.mark_waiting_without_worker([render_job])
     return render(request, "reports/partials/render_row.html", {"render": render_job})
 
 
@@ -181,11 +184,13 @@ def batch_request(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The batch's progress: counts and failures (the page polls the small part)."""
     batch = get_in_scope_or_404(RenderBatch.objects.all(), request.user, pk, Perm.VIEW)
+    progress = batches.batch_progress(batch)
     template = "reports/partials/batch_rows.html" if request.htmx else "reports/batch_detail.html"
     context = {
         **org_year_context(request, batch.organization, batch.year, tab="report"),
         "batch": batch,
-        "progress": batches.batch_progress(batch),
+        "progress": progress,
+        "no_worker": workers.batch_waiting_without_worker(batch, progress),
     }
     return render(request, template, context)
 

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from committees import selectors as committee_selectors
+from committees import xlsx
 from committees.audit import download_record
 from committees.models import DownloadLog
 from committees.permissions import Perm, get_organization_for_user_or_404, perms_for
@@ -67,17 +68,18 @@ def dashboard_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tổng quan"
-    sheet.append([f"{organization.name} – năm {year}"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([str(label) for _key, label, _numeric in dashboard.HEADER] + ["Cảnh báo"])
+    # Every cell through committees.xlsx: a name starting with "=" stays a name.
+    xlsx.write(sheet, 1, 1, f"{organization.name} – năm {year}").font = Font(bold=True)
+    xlsx.append(sheet, [label for _key, label, _numeric in dashboard.HEADER] + ["Cảnh báo"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     rows = dashboard.child_rows(current) if current else []
     for row in rows:
-        sheet.append(
-            [_cell(row.figures.name)]
+        xlsx.append(
+            sheet,
+            [row.figures.name]
             + [row.values[measure.key] for measure in dashboard.COLUMNS]
-            + ["; ".join(str(f.text) for f in row.flags)]
+            + ["; ".join(str(f.text) for f in row.flags)],
         )
     for index, measure in enumerate(dashboard.COLUMNS, start=2):
         if measure.is_percent:
@@ -101,9 +103,3 @@ def dashboard_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _cell(value):
-    if isinstance(value, str) and value[:1] in "=+-@":
-        return "'" + value  # never let a name become a formula
-    return value

@@ -5,6 +5,7 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
+from knox.models import AuthToken
 
 from committees import services
 from committees.models import Organization, OrganizationKind, Person, PersonCategory, RoleAssignment
@@ -59,3 +60,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def grant(user, organization: Organization, role: str) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, organization=organization, role=role)
+
+
+def api_token(user) -> str:
+    """A new API token of `user`: its text, which the database keeps only as a digest."""
+    _instance, token = AuthToken.objects.create(user=user)
+    return token

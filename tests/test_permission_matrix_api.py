@@ -30,11 +30,10 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from committees.models import Role, RoleAssignment
 from tests import test_permission_matrix as pages
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, api_token, grant
 from tests.permission_cases.api import CASES, ApiCase
 from tests.permission_cases.base import Ctx
 from tests.test_permission_matrix import (
@@ -221,8 +220,7 @@ def prepare(name: str, method: str, c: Ctx, inside: bool) -> Request:
 
 def sign_in(client, user) -> None:
     """Send the user's API token with every request of the client, as an API client does."""
-    token, _created = Token.objects.get_or_create(user=user)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_token(user)}"
 
 
 def send(client, request: Request):

@@ -388,3 +388,34 @@ def test_the_requeue_of_stuck_renders_runs_on_the_default_queue():
     router = current_app.amqp.router
     assert router.route({}, "reports.tasks.requeue_stuck_renders")["queue"].name == "default"
     assert router.route({}, "reports.tasks.render_report_task")["queue"].name == "reports"
+
+
+def sign_in_settings(**overrides: str) -> dict:
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; print(json.dumps({"
+        "'address_limit': settings.LOGIN_ADDRESS_FAILURE_LIMIT, 'token_days': settings.API_TOKEN_TTL.days, "
+        "'token_limit': settings.API_TOKEN_LIMIT, 'knox_ttl_days': settings.REST_KNOX['TOKEN_TTL'].days, "
+        "'csrf_failure_view': settings.CSRF_FAILURE_VIEW}))"
+    )
+    result = run(["-c", script], clean_env(DEBUG="1", TESTING="0", **overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_sign_in_and_token_settings_default_and_read_the_environment():
+    assert sign_in_settings() == {
+        "address_limit": 30,
+        "token_days": 30,
+        "token_limit": 10,
+        "knox_ttl_days": 30,
+        "csrf_failure_view": "committees.views.csrf_failure",
+    }
+    found = sign_in_settings(LOGIN_ADDRESS_FAILURE_LIMIT="50", API_TOKEN_DAYS="7", API_TOKEN_LIMIT="3")
+    assert (found["address_limit"], found["token_days"], found["knox_ttl_days"], found["token_limit"]) == (50, 7, 7, 3)
+
+
+@pytest.mark.parametrize("name", ["LOGIN_ADDRESS_FAILURE_LIMIT", "API_TOKEN_DAYS", "API_TOKEN_LIMIT"])
+def test_a_bad_sign_in_or_token_setting_stops_start_up_naming_it(name):
+    result = run(SETUP, clean_env(DEBUG="1", TESTING="0", **{name: "0"}))
+    assert result.returncode != 0
+    assert name in result.stderr

@@ -1,24 +1,26 @@
 """Uploaded .xlsx files: refusal of what is not one, streaming rows, headers, cell values.
 
-A file is checked before openpyxl sees it (size, extension, zip magic, what the zip holds, no
-macros, how big it unpacks), then read with `load_workbook(read_only=True, data_only=True)` in one
-streaming pass that keeps only the raw values of the known columns. Two things openpyxl's
-read-only mode hides are made visible here:
+A file is checked before openpyxl sees it, in two steps: the zip itself (size, extension, zip
+magic, what the zip holds, no macros, how big it unpacks: `check_upload`), then every XML part,
+streamed with every limit applied as it is read (rows, cells, cell length, shared strings, part
+sizes, well-formed XML without DTD: transfers/workbook_scan.py). Only then is it read with
+`load_workbook(read_only=True, data_only=True)`, through openpyxl's public API, for exactly the
+rows and columns the scan found values in (never the range the file claims), keeping only the
+raw values of the known columns. Two things openpyxl's read-only mode hides come from the scan:
 
 * a formula without a cached value (a file written by a program, never opened in Excel)
   reads as an empty cell: it is reported as such instead of as a blank;
 * merged cells: only the top-left cell of a merged range holds the value, the others read
   as blank; a required blank inside a merged range says so.
 
-Both need the sheet's XML cells, so the rows are parsed with a small subclass of openpyxl's
-own worksheet parser (the one ReadOnlyWorksheet uses).
+Anything else that goes wrong inside openpyxl is a broken file, said in Vietnamese, never a 500.
 """
 
 import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +30,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
+from committees import xlsx
 from committees.text import normalize_multiline, normalize_text, search_key
+from transfers.workbook_scan import SheetScan, scan_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 60_000
@@ -207,19 +209,6 @@ def check_upload(upload) -> None:
         raise _refuse(_("Tệp “%(name)s” quá lớn khi giải nén; hãy chia danh sách thành nhiều tệp.") % {"name": name})
 
 
-class _Parser(WorkSheetParser):
-    """openpyxl's worksheet parser, telling a formula without a cached value from a blank."""
-
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        if cell["value"] is None:
-            if element.find(FORMULA_TAG) is not None:
-                cell["value"] = FORMULA_WITHOUT_VALUE
-        elif cell["data_type"] == "e":
-            cell["value"] = ErrorValue(str(cell["value"]))
-        return cell
-
-
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -230,23 +219,24 @@ def read_sheet(upload, columns: list[Column], *, one_of: tuple[tuple[str, ...], 
     The header must hold every required column and, for each group of `one_of`, at least one
     of its columns; optional columns may be left out; a header the template does not know is
     refused (a renamed column). Raises a ValidationError (code "file") for anything that stops
-    the whole file: not an .xlsx, too big, no header, missing or unknown columns, no data,
-    too many rows.
+    the whole file: not an .xlsx, too big, past a limit of the scan, broken, no header, missing
+    or unknown columns, no data, too many rows.
     """
     check_upload(upload)
+    scan = scan_workbook(upload)
     broken = _refuse(_("Tệp “%(name)s” bị hỏng hoặc không phải bảng tính Excel.") % {"name": upload.name})
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except Exception:  # a part the scan found well-formed but openpyxl cannot make sense of
         raise broken from None
     try:
         worksheet = _data_sheet(workbook)
-        if worksheet is None:
+        if worksheet is None or worksheet.title not in scan.sheets:
             raise _refuse(_("Tệp không có trang tính nào chứa dữ liệu."))
-        return _read_rows(workbook, worksheet, columns, one_of)
+        return _read_rows(workbook, worksheet, scan.sheets[worksheet.title], columns, one_of)
     except ValidationError:
         raise
-    except Exception:  # malformed XML inside a zip that looked right: any parser error
+    except Exception:  # malformed content inside a zip that looked right: any parser error
         raise broken from None
     finally:
         workbook.close()
@@ -259,47 +249,59 @@ def _data_sheet(workbook):
     return None
 
 
-def _read_rows(workbook, worksheet, columns: list[Column], one_of: tuple[tuple[str, ...], ...]) -> Sheet:
+def _cells(worksheet, scan: SheetScan) -> Iterator[tuple[int, dict[int, object]]]:
+    """(row number, {column: value}) of every row up to the last the scan found a value in, the
+    cells the scan marked made visible (a formula without a cached value, an error)."""
+    if scan.max_row == 0:
+        return
+    worksheet.reset_dimensions()  # what the file says of its size is not used
+    rows = worksheet.iter_rows(min_row=1, max_row=scan.max_row, max_col=scan.max_column, values_only=True)
+    for number, values in enumerate(rows, start=1):
+        cells = {}
+        for column, value in enumerate(values, start=1):
+            if value is None:
+                if (number, column) in scan.formulas_without_value:
+                    cells[column] = FORMULA_WITHOUT_VALUE
+            elif (number, column) in scan.errors:
+                cells[column] = ErrorValue(str(value))
+            else:
+                cells[column] = value
+        yield number, cells
+
+
+def _read_rows(
+    workbook, worksheet, scan: SheetScan, columns: list[Column], one_of: tuple[tuple[str, ...], ...]
+) -> Sheet:
     known = {column.header_key: column for column in columns}
     mapping: dict[str, int] | None = None
     header_row = 0
     seen_rows = 0
     by_index: dict[int, str] = {}
     rows: list[Row] = []
-    with worksheet._get_source() as source:
-        parser = _Parser(
-            source,
-            worksheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            if mapping is None:
-                values = {cell["column"]: cell["value"] for cell in cells if not _is_blank(cell["value"])}
-                if not values:
-                    continue
-                seen_rows += 1
-                found = {index: known[header_key(v)] for index, v in values.items() if header_key(v) in known}
-                if found:
-                    unknown = [v for v in values.values() if header_key(v) not in known.keys() | IGNORED_HEADERS]
-                    mapping = _map_header(found, columns, unknown, one_of)
-                    header_row = number
-                    by_index = {index: key for key, index in mapping.items()}
-                elif seen_rows >= HEADER_SEARCH_ROWS:
-                    break
+    for number, cells in _cells(worksheet, scan):
+        if mapping is None:
+            values = {column: value for column, value in cells.items() if not _is_blank(value)}
+            if not values:
                 continue
-            values = {by_index[cell["column"]]: cell["value"] for cell in cells if cell["column"] in by_index}
-            if all(_is_blank(value) for value in values.values()):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise _refuse(
-                    _("Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
-                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
-                )
-            rows.append(Row(number=number, values=values))
-        merged = [CellRange(m.ref) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
+            seen_rows += 1
+            found = {index: known[header_key(v)] for index, v in values.items() if header_key(v) in known}
+            if found:
+                unknown = [v for v in values.values() if header_key(v) not in known.keys() | IGNORED_HEADERS]
+                mapping = _map_header(found, columns, unknown, one_of)
+                header_row = number
+                by_index = {index: key for key, index in mapping.items()}
+            elif seen_rows >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        values = {by_index[column]: value for column, value in cells.items() if column in by_index}
+        if all(_is_blank(value) for value in values.values()):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise _refuse(
+                _("Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
+                % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+        rows.append(Row(number=number, values=values))
     if mapping is None:
         if seen_rows == 0:
             raise _refuse(_("Tệp không có dữ liệu: trang tính đầu tiên còn trống."))
@@ -312,7 +314,7 @@ def _read_rows(workbook, worksheet, columns: list[Column], one_of: tuple[tuple[s
         )
     if not rows:
         raise _refuse(_("Tệp chỉ có dòng tiêu đề, chưa có dòng dữ liệu nào."))
-    return Sheet(header_row=header_row, columns=mapping, rows=rows, epoch=workbook.epoch, merged=merged)
+    return Sheet(header_row=header_row, columns=mapping, rows=rows, epoch=workbook.epoch, merged=scan.merged)
 
 
 def _map_header(
@@ -541,12 +543,6 @@ class RowReader:
 HEADER_FILL = PatternFill("solid", fgColor="FDE9D9")
 
 
-def _safe(value):
-    if isinstance(value, str) and value[:1] in "=+-@":
-        return "'" + value  # never let a name become a formula
-    return value
-
-
 def build_template(
     *,
     title: str,
@@ -562,7 +558,8 @@ def build_template(
     sheet = workbook.active
     sheet.title = "Dữ liệu"
     template_columns = [column for column in columns if column.in_template]
-    sheet.append([column.header for column in template_columns])
+    # Every cell through committees.xlsx: an organization named "=..." in the guide stays text.
+    xlsx.append(sheet, [column.header for column in template_columns])
     for index, column in enumerate(template_columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -572,24 +569,24 @@ def build_template(
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet(GUIDE_SHEET_TITLE)
-    guide.append([title])
-    guide["A1"].font = Font(bold=True, size=13)
-    guide.append(
-        [_("Ghi mỗi dòng một mục vào trang “Dữ liệu”, giữ nguyên dòng tiêu đề. Không gộp ô, không dùng công thức.")]
+    xlsx.write(guide, 1, 1, title).font = Font(bold=True, size=13)
+    xlsx.append(
+        guide,
+        [_("Ghi mỗi dòng một mục vào trang “Dữ liệu”, giữ nguyên dòng tiêu đề. Không gộp ô, không dùng công thức.")],
     )
     guide.append([])
-    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi")])
+    xlsx.append(guide, [_("Cột"), _("Bắt buộc"), _("Cách ghi")])
     _bold_row(guide)
     for column in columns:
-        guide.append([column.header, _("có") if column.required else "", _safe(column.help)])
+        xlsx.append(guide, [column.header, _("có") if column.required else "", column.help])
     for section_title, headers, rows in sections:
         guide.append([])
-        guide.append([section_title])
+        xlsx.append(guide, [section_title])
         _bold_row(guide)
-        guide.append(headers)
+        xlsx.append(guide, headers)
         _bold_row(guide)
         for row in rows:
-            guide.append([_safe(value) for value in row])
+            xlsx.append(guide, row)
     guide.column_dimensions["A"].width = 48
     guide.column_dimensions["B"].width = 16
     guide.column_dimensions["C"].width = 90

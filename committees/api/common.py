@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers, serializers, views
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.viewsets import GenericViewSet
 
 from committees.api import fields
+from committees.api.auth import TokenAuthentication
 from committees.api.fields import id_field, year_field
 from committees.audit import list_download_record
 from committees.models import Organization, subtree_q
@@ -150,7 +151,8 @@ FRAMEWORK_MESSAGES = {
         "Chưa xác thực: hãy gửi tiêu đề “Authorization: Token <token>” (lấy token tại /api/v1/token/) hoặc đăng nhập."
     ),
     exceptions.AuthenticationFailed: _(
-        "Xác thực không thành công: token không đúng hoặc tài khoản không còn hoạt động."
+        "Xác thực không thành công: token không đúng, đã hết hạn hoặc đã bị thu hồi (khi đổi mật khẩu), "
+        "hoặc tài khoản không còn hoạt động. Lấy token mới tại /api/v1/token/."
     ),
     exceptions.ParseError: _("Nội dung gửi lên không phải JSON hợp lệ."),
     exceptions.UnsupportedMediaType: _("Chỉ nhận nội dung JSON (Content-Type: application/json)."),

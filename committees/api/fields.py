@@ -12,6 +12,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from committees.models import Organization
 from committees.permissions import scope_filter, scope_for
+from committees.text import control_character_error
 from committees.years import YEAR_MIN, ensure_year_in_range
 
 # Ids are 64-bit; a bigger number is refused as a wrong value rather than sent to the database.
@@ -36,6 +37,12 @@ LIST_MESSAGES = {
 }
 
 
+def no_control_characters(value: str) -> None:
+    problem = control_character_error(value)
+    if problem:
+        raise serializers.ValidationError(problem, code="control_character")
+
+
 class CharField(serializers.CharField):
     default_error_messages = {
         **BASE_MESSAGES,
@@ -50,7 +57,7 @@ class CharField(serializers.CharField):
         replaced = []
         for validator in self.validators:
             if isinstance(validator, ProhibitNullCharactersValidator):
-                validator = ProhibitNullCharactersValidator(message=_("Không được chứa ký tự null."))
+                validator = no_control_characters  # NUL and the other control characters
             elif isinstance(validator, ProhibitSurrogateCharactersValidator):
                 validator = ProhibitSurrogateCharactersValidator()
                 validator.message = _("Không được chứa ký tự thay thế (surrogate) U+{code_point:X}.")

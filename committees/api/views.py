@@ -4,15 +4,16 @@ import datetime
 import math
 
 from axes.helpers import get_client_username
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from committees import services
 from committees.api import fields
@@ -27,6 +28,7 @@ from committees.api.common import (
     service_errors,
 )
 from committees.api.fields import choice_field, date_field, id_field, organization_field, text_field, year_field
+from committees.api_tokens import api_token_issue
 from committees.lockout import lockout_message, lockout_minutes, lockout_remaining
 from committees.models import Organization, Person, subtree_q
 from committees.permissions import Perm, get_organization_for_user_or_404
@@ -199,15 +201,23 @@ class PersonViewSet(DownloadLoggedList, mixins.ListModelMixin, mixins.RetrieveMo
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text=_("Khóa truy cập, chỉ hiện một lần."))
+    expiry = serializers.DateTimeField(read_only=True, help_text=_("Thời điểm khóa hết hạn."))
 
 
-class LoginSerializer(AuthTokenSerializer):
+class LoginSerializer(serializers.Serializer):
     username = fields.CharField(label=_("Tên đăng nhập"), max_length=150, write_only=True)
     password = fields.CharField(
         label=_("Mật khẩu"), max_length=128, style={"input_type": "password"}, trim_whitespace=False, write_only=True
     )
-    token = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        # django-axes runs inside authenticate(): it counts a failure, or refuses a locked-out
+        # user name before the password is hashed (and marks the request, see TokenView).
+        user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(_("Không thể đăng nhập với thông tin đã nhập."), code="authorization")
+        return {"user": user}
 
 
 @extend_schema(
@@ -217,18 +227,22 @@ class LoginSerializer(AuthTokenSerializer):
     responses=TokenSerializer,
     auth=[],
 )
-class TokenView(ObtainAuthToken):
-    """Gửi kèm mọi yêu cầu sau đó tiêu đề `Authorization: Token <token>`."""
+class TokenView(APIView):
+    """Gửi kèm mọi yêu cầu sau đó tiêu đề `Authorization: Token <token>`. Token hết hạn sau số ngày
+    ghi trong `expiry`, bị thu hồi khi đổi mật khẩu; xem và thu hồi token ở trang “Khóa truy cập API”.
+    Đăng nhập sai nhiều lần bị tạm khóa (429, tiêu đề `Retry-After`)."""
 
-    serializer_class = LoginSerializer
+    permission_classes: list = []
+    throttle_classes: list = []
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_exception_handler(self):
         return exception_handler
 
     def post(self, request, *args, **kwargs):
+        serializer = LoginSerializer(data=request.data, context={"request": request})
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except exceptions.ValidationError:
             # django-axes refused the attempt (too many failures for this user from this
             # address) and marked the request: say so, and how long to wait, not "wrong password".
@@ -239,3 +253,8 @@ class TokenView(ObtainAuthToken):
                 refused.wait = math.ceil(remaining.total_seconds())  # the Retry-After header
                 raise refused from None
             raise
+        try:
+            issued = api_token_issue(user=serializer.validated_data["user"])
+        except DjangoValidationError as error:
+            raise exceptions.PermissionDenied(" ".join(error.messages)) from None
+        return Response(TokenSerializer(issued).data)

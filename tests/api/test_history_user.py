@@ -5,7 +5,6 @@ command has none, so the services stamp the author they are given (`by`) themsel
 
 import datetime
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pledges.models import StudySession
@@ -13,11 +12,12 @@ from pledges.services import pledges as pledge_services
 from pledges.services.records import SessionInput, session_create
 from tests.api.conftest import url
 from tests.api.test_records import session_body
+from tests.factories import api_token
 
 
 def test_a_session_created_with_a_token_names_its_author_in_the_history(world):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.a1_secretary).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world.a1_secretary)}")
     response = client.post(url("sessions/"), session_body(world), format="json")
     assert response.status_code == 201
     assert StudySession.objects.get().history.earliest().history_user == world.a1_secretary

@@ -9,7 +9,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
@@ -17,6 +16,7 @@ from pledges.services import records
 from pledges.services.plans import plan_save
 from reports import services as report_services
 from tests.api.conftest import make_pledge
+from tests.factories import api_token
 
 FUZZ_SETTINGS = settings(
     max_examples=15,
@@ -133,8 +133,7 @@ def seed(world) -> None:
 def test_property_based_run_of_the_schema_finds_no_server_error(world):
     """Every GET, POST, PUT and PATCH operation, with generated parameters and bodies, as a secretary."""
     seed(world)
-    token = Token.objects.create(user=world.a1_secretary)
-    headers = {"Authorization": f"Token {token.key}"}
+    headers = {"Authorization": f"Token {api_token(world.a1_secretary)}"}
     failures = []
     with in_process_wsgi():
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, headers=headers)

@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from committees import accounts
 from committees.models import AccountProfile, Role, RoleAssignment, RoleEvent
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -133,11 +132,13 @@ def test_logout_stays_open_to_an_account_that_must_set_its_password(world, clien
 
 def test_an_api_token_of_an_account_that_must_set_its_password_is_refused(world, client):
     account, _password = created_account(world, client)
-    token = Token.objects.create(user=account)
-    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {api_token(account)}")
     response = api.get("/api/v1/organizations/")
     assert response.status_code == 403 and "đặt mật khẩu mới" in response.json()["detail"]
     accounts.account_password_set(user=account, password=NEW_PASSWORD)
+    # Choosing the password revoked the token; a new one works.
+    assert api.get("/api/v1/organizations/").status_code == 401
+    api = Client(HTTP_AUTHORIZATION=f"Token {api_token(account)}")
     assert api.get("/api/v1/organizations/").status_code == 200
 
 

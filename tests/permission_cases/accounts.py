@@ -7,9 +7,11 @@ tests/committees/test_accounts_pages.py; `password_set` is for any signed-in use
 need not choose a password is sent home).
 """
 
+from knox.models import AuthToken
+
 from committees.models import Role, RoleEvent
 from committees.permissions import Perm
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, api_token, grant
 from tests.permission_cases.base import Case, Ctx, organization_pk
 from tests.permission_cases.committees import xlsx_upload
 
@@ -18,6 +20,13 @@ def account_at(c: Ctx, *, active: bool = True):
     """An account with a role on the place's organization, and its assignment."""
     user = UserFactory(username=f"nguoi-dung-{c.organization.pk}", first_name="Hoàng Văn Thử", is_active=active)
     return user, grant(user, c.organization, Role.REVIEWER)
+
+
+def api_token_body(c: Ctx, inside: bool) -> dict:
+    """The digest of a token of the user's own (inside) or of someone else's (outside)."""
+    owner = c.user if inside else UserFactory(username="chu-khoa-khac")
+    api_token(owner)
+    return {"token": AuthToken.objects.filter(user=owner).latest("created").digest}
 
 
 def account_kwargs(c: Ctx, inside: bool) -> dict:
@@ -86,4 +95,7 @@ CASES: dict[str, Case] = {
     ),
     "committees:role_log": Case(perm=Perm.ACCOUNTS, target=organization_with_role_event),
     "committees:password_set": Case(perm=None, methods=("GET", "POST")),
+    # The user's own API tokens: anyone signed in sees theirs; a token of someone else's is 404.
+    "committees:api_tokens": Case(perm=None),
+    "committees:api_token_revoke": Case(perm=None, methods=("POST",), personal=True, data=api_token_body),
 }
