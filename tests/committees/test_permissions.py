@@ -40,7 +40,7 @@ from committees.permissions import (
     scope_filter,
     scope_for,
 )
-from pledges.models import Pledge
+from pledges.models import Pledge, PledgeItem
 from pledges.services.pledges import ItemInput, pledge_create
 from tests.factories import UserFactory, grant
 
@@ -164,16 +164,17 @@ def test_a_dissolved_organization_keeps_only_the_read_permissions():
 
 def test_the_scope_lists_the_grants_of_active_organizations_in_tree_order(world):
     user = UserFactory(username="several")
-    on_b1 = grant(user, world.cell_b1, Role.SECRETARY)
-    on_a_clerk = grant(user, world.committee_a, Role.CLERK)
+    on_b1 = grant(user, world.cell_b1, Role.CLERK)
     on_a_reviewer = grant(user, world.committee_a, Role.REVIEWER)
+    on_a_clerk = grant(user, world.committee_a, Role.CLERK)
     grant(user, world.cell_a2, Role.SECRETARY)
     dissolve(world.cell_a2)
     scope = scope_for(user)
+    # By path, then by role on the same organization; not in the order they were granted.
     assert scope.grants == [
         Grant(on_a_clerk.pk, world.committee_a.pk, world.committee_a.name, world.committee_a.path, Role.CLERK),
         Grant(on_a_reviewer.pk, world.committee_a.pk, world.committee_a.name, world.committee_a.path, Role.REVIEWER),
-        Grant(on_b1.pk, world.cell_b1.pk, world.cell_b1.name, world.cell_b1.path, Role.SECRETARY),
+        Grant(on_b1.pk, world.cell_b1.pk, world.cell_b1.name, world.cell_b1.path, Role.CLERK),
     ]
     assert scope.is_superuser is False
     assert scope.root_organization_ids() == [world.committee_a.pk, world.cell_b1.pk]
@@ -197,6 +198,17 @@ def test_the_scope_is_read_once_per_user_object(world, django_assert_num_queries
     first = scope_for(world.a_clerk)
     with django_assert_num_queries(0):
         assert scope_for(world.a_clerk) is first
+
+
+def test_the_scope_filters_organizations_by_their_path(world):
+    scope = Scope(
+        grants=[a_grant(world.committee_a.path, Role.REVIEWER), a_grant(world.cell_b1.path, Role.SECRETARY)],
+        is_superuser=False,
+    )
+    assert names(Organization.objects.filter(scope.q()).order_by("path")) == subtree(world.committee_a, world.cell_b1)
+    assert list(Organization.objects.filter(Scope(grants=[], is_superuser=False).q())) == []
+    people = Person.objects.filter(scope.q("organization__path")).order_by("pk")
+    assert list(people) == world.people_a1 + world.people_a2 + world.people_b1
 
 
 def test_visible_organizations_are_the_subtrees_of_the_grants(world):
@@ -271,6 +283,12 @@ def test_a_record_is_fetched_through_the_organization_named_by_via(world):
     assert get_in_scope_or_404(Pledge.objects.all(), world.a1_secretary, pledge.pk, Perm.ENTER) == pledge
     found = get_in_scope_or_404(Pledge.objects.all(), world.a1_secretary, pledge.pk, via="person__organization")
     assert found == pledge
+    item = pledge.items.get()
+    assert (
+        get_in_scope_or_404(PledgeItem.objects.all(), world.a1_secretary, item.pk, via="pledge__organization") == item
+    )
+    with pytest.raises(Http404):
+        get_in_scope_or_404(PledgeItem.objects.all(), world.a2_secretary, item.pk, via="pledge__organization")
     with pytest.raises(Http404):
         get_in_scope_or_404(Pledge.objects.all(), world.a2_secretary, pledge.pk, via="person__organization")
     with pytest.raises(PermissionDenied):
@@ -350,6 +368,10 @@ def test_units_are_placed_under_the_subtrees_of_organize_grants(world):
     grant(mixed, world.cell_a1, Role.CLERK)
     grant(mixed, world.cell_b1, Role.SECRETARY)
     assert names(organizations_to_organize(mixed).order_by("path")) == subtree(world.committee_a)
+    two = UserFactory(username="two_committees")
+    grant(two, world.committee_a, Role.CLERK)
+    grant(two, world.committee_b, Role.CLERK)
+    assert names(organizations_to_organize(two).order_by("path")) == subtree(world.committee_a, world.committee_b)
 
 
 # --- accounts --------------------------------------------------------------------------------------
@@ -406,6 +428,10 @@ def test_organizations_for_accounts_in_tree_order(world, province_clerk):
     assert names(organizations_for_accounts(world.bloc_clerk)) == everything[1:]
     assert names(organizations_for_accounts(world.a_clerk)) == [world.committee_a.name, world.cell_a1.name]
     assert names(organizations_for_accounts(world.a1_secretary)) == []
+    two = UserFactory(username="two_committees")
+    grant(two, world.cell_a1, Role.CLERK)
+    grant(two, world.committee_b, Role.CLERK)
+    assert names(organizations_for_accounts(two)) == [world.cell_a1.name, world.committee_b.name, world.cell_b1.name]
     within = organizations_for_accounts(world.bloc_clerk, within=world.committee_b)
     assert names(within) == [world.committee_b.name, world.cell_b1.name]
     assert names(organizations_for_accounts(world.admin, within=world.committee_a)) == [
@@ -419,6 +445,9 @@ def test_accounts_under_an_organization(world):
     AccountProfile.objects.create(user=mine, created_by=world.a_clerk)
     theirs = UserFactory(username="created_by_someone_else")
     AccountProfile.objects.create(user=theirs, created_by=world.bloc_clerk)
+    mine_elsewhere = UserFactory(username="created_by_a_clerk_placed_elsewhere")
+    AccountProfile.objects.create(user=mine_elsewhere, created_by=world.a_clerk)
+    grant(mine_elsewhere, world.cell_b1, Role.SECRETARY)
     on_dissolved = UserFactory(username="on_a_dissolved_cell")
     grant(on_dissolved, world.cell_a2, Role.SECRETARY)
     dissolve(world.cell_a2)
@@ -433,6 +462,33 @@ def test_accounts_under_an_organization(world):
     assert usernames(world.admin, world.committee_a) == sorted([*roles_under_a, *roleless])
     assert get_account_for_user_or_404(world.a_clerk, world.committee_a, mine.pk) == mine
     assert get_account_for_user_or_404(world.a_clerk, world.committee_a, world.a1_secretary.pk) == world.a1_secretary
-    for other in (theirs, world.b1_secretary, world.bloc_clerk):
+    for other in (theirs, mine_elsewhere, world.b1_secretary, world.bloc_clerk):
         with pytest.raises(Http404):
             get_account_for_user_or_404(world.a_clerk, world.committee_a, other.pk)
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def test_the_door_fetches_what_it_checks_in_one_query(world, django_assert_num_queries):
+    """Each helper reads its object with the organization it checks (and what the pages show
+    beside it) in one query, once the user's scope is known."""
+    user = world.a_clerk
+    with django_assert_num_queries(1):
+        scope = scope_for(user)
+        assert [grant.organization_name for grant in scope.grants] == [world.committee_a.name]
+    an = world.people_a1[0]
+    with django_assert_num_queries(1):
+        assert get_person_for_user_or_404(user, an.pk).organization.name == world.cell_a1.name
+    pledge = pledge_create(person=an, year=2024, items=[ItemInput("Một")])
+    with django_assert_num_queries(1):
+        found = get_in_scope_or_404(Pledge.objects.all(), user, pledge.pk, via="person__organization")
+        assert found.person.organization.name == world.cell_a1.name
+    opening = YearOpening.objects.create(year=2025, organization=world.committee_a, requested_by=world.bloc_clerk)
+    with django_assert_num_queries(1):
+        found = get_year_opening_for_user_or_404(user, opening.pk)
+        assert (found.organization.name, found.requested_by.username) == (world.committee_a.name, "bloc_clerk")
+    account = UserFactory(username="new_account")
+    AccountProfile.objects.create(user=account, created_by=user, must_set_password=True)
+    with django_assert_num_queries(1):
+        assert get_account_for_user_or_404(user, world.committee_a, account.pk).account_profile.must_set_password
