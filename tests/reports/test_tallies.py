@@ -125,6 +125,32 @@ def test_members_follow_the_calendar(world):
         assert read(world.cell_b1) == counted_afresh(world.cell_b1)
 
 
+def test_members_follow_the_calendar_day_after_day(world):
+    """Each day's read remembers the day it counted at, so the next day's changes are found."""
+    read(world.province)
+    for day, person in ((2, world.people_a1[0]), (6, world.people_a1[1])):
+        committee_services.person_transfer(person=person, organization=world.cell_b1, on=datetime.date(2024, 4, day))
+    counts = []
+    for day in (1, 3, 7):
+        with time_machine.travel(datetime.datetime(2024, 4, day, 8, tzinfo=datetime.UTC), tick=False):
+            counts.append(organization_year_figures(organization=world.cell_b1, year=2024).people_total)
+    assert counts == [3, 4, 5]
+    with time_machine.travel(datetime.datetime(2024, 4, 7, 8, tzinfo=datetime.UTC), tick=False):
+        assert read(world.cell_a1) == counted_afresh(world.cell_a1)
+
+
+def test_a_year_invalidated_before_its_recount_is_rebuilt(world):
+    """A writer may make the year stale between the reader's check and the recount's lock."""
+    read(world.province)
+    pledge_services.pledge_create(person=world.people_a1[0], year=2024, items=[ItemInput("Một")], submit=True)
+    tallies.invalidate([2024])
+    tallies._recount_marked(2024)
+    assert TallyYear.objects.get(year=2024).built is True
+    assert not TallyMark.objects.exists()
+    bloc = Tallies.from_json(Tally.objects.get(year=2024, organization=world.bloc).total)
+    assert sum(bloc.pledges.values()) == 1
+
+
 def test_a_change_recounts_only_the_marked_organization(world, monkeypatch):
     read(world.province)
     counted = []
