@@ -1,7 +1,7 @@
 # Làm theo Bác — developer tasks. Run `make` (or `make help`) for the list.
 #
 # Everything runs inside .venv, created from requirements.txt on first use.
-# Variables you can override: PORT (run), PYTEST_ARGS (test), BENCH_ARGS (bench), PYTHON (venv).
+# Variables you can override: PORT (run), PYTEST_ARGS (test), BENCH_ARGS (bench), MUTANTS (mutation), PYTHON (venv).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -20,12 +20,14 @@ PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 BENCH_ARGS ?=
+# Which mutants `make mutation` runs: every module of [tool.mutmut] only_mutate, or a pattern such as 'reports.tallies.*'.
+MUTANTS ?=
 # Development targets default to DEBUG=1 so no SECRET_KEY is needed; export DEBUG=0 to override.
 DEBUG ?= 1
 
 PANGO_HINT := Missing system library Pango (WeasyPrint). Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: help venv check-system migrate demo run test test-faults faults-env lint fmt messages bench worker clean distclean
+.PHONY: help venv check-system migrate demo run test test-faults faults-env mutation lint fmt messages bench worker clean distclean
 
 help: ## Show this list
 	@echo "Usage: make <target> [VAR=value]"
@@ -33,7 +35,7 @@ help: ## Show this list
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "} {printf "  %-13s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: PORT=$(PORT) (run), PYTEST_ARGS='...' (test), BENCH_ARGS='...' (bench)"
+	@echo "Variables: PORT=$(PORT) (run), PYTEST_ARGS='...' (test), BENCH_ARGS='...' (bench), MUTANTS='...' (mutation)"
 
 venv: $(STAMP) ## Create .venv and install requirements.txt (again only when it changes)
 
@@ -105,6 +107,13 @@ faults-env:
 	fi
 	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is required: sudo apt-get install redis-server" >&2; exit 1; }
 
+# Not part of `make test` nor CI: it takes about half an hour (docs/mutation.md).
+# SQLite in memory whatever DATABASE_URL says; one mutant at a time.
+mutation: venv ## Mutation-test the core (statistics, tallies, permissions) with mutmut; MUTANTS='reports.tallies.*' for one
+	rm -rf mutants
+	TESTING=1 DEBUG=0 DATABASE_URL= $(VENV)/bin/mutmut run --max-children 1 $(if $(MUTANTS),'$(MUTANTS)')
+	$(VENV)/bin/mutmut results
+
 lint: venv ## Lint: ruff (rules and formatting), the apps' import layers, mypy on the core modules
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check . || { echo "Some files are not ruff-formatted: run 'make fmt'." >&2; exit 1; }
@@ -133,9 +142,9 @@ worker: venv ## Run a Celery worker for development (needs REDIS_URL, e.g. redis
 	DEBUG=$(DEBUG) $(VENV)/bin/celery -A config worker -Q default,reports --concurrency=2 \
 		--max-memory-per-child=600000 --loglevel=INFO
 
-clean: ## Remove caches and collected static files (keeps .venv, db.sqlite3 and media/)
+clean: ## Remove caches, mutmut's mutants/ and collected static files (keeps .venv, db.sqlite3 and media/)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
-	rm -rf .pytest_cache .ruff_cache staticfiles
+	rm -rf .pytest_cache .ruff_cache staticfiles mutants
 
 distclean: clean ## Also remove .venv and the development database db.sqlite3
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal

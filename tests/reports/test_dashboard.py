@@ -78,9 +78,21 @@ def test_drill_down_and_breadcrumbs(world, pledged, login):
 
 
 def test_sorting_by_a_column(world, pledged, login):
-    response = login(world.bloc_reviewer).get(url(world.bloc), {"sap-xep": "people_required", "giam": "1"})
-    values = [row.values["people_required"] for row in response.context["rows"]]
-    assert values == sorted(values, reverse=True)
+    """Đảng ủy A (6 people required) comes before Đảng ủy B (3) by name: sorting by the column
+    ascending must put B first, so the order cannot come from the default one."""
+    client = login(world.bloc_reviewer)
+
+    def order(**params):
+        response = client.get(url(world.bloc), params)
+        return [(row.figures.name, row.values["people_required"]) for row in response.context["rows"]]
+
+    a, b = world.committee_a.name, world.committee_b.name
+    assert order() == [(a, 6), (b, 3)]
+    assert order(**{"sap-xep": "people_required"}) == [(b, 3), (a, 6)]
+    assert order(**{"sap-xep": "people_required", "giam": "1"}) == [(a, 6), (b, 3)]
+    assert order(**{"sap-xep": "name", "giam": "1"}) == [(b, 3), (a, 6)]
+    # An unknown column falls back to the names.
+    assert order(**{"sap-xep": "password"}) == [(a, 6), (b, 3)]
 
 
 def test_year_with_no_data_is_an_empty_state(world, login):
