@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from committees.forms import VnDateField
 from reports.models import Report
 
 TEXTAREA = {"rows": 4, "class": "form-control"}
@@ -32,8 +33,8 @@ class ReportForm(forms.ModelForm):
             "signer_name",
             "layout_profile",
         ]
+        field_classes = {"document_date": VnDateField}
         widgets = {
-            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{
                 name: forms.Textarea(attrs=TEXTAREA)
                 for name in (
@@ -65,7 +66,6 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
