@@ -14,18 +14,25 @@
   Chart.defaults.locale = LOCALE;
 
   function count(value) { return numbers.format(value); }
+  // A long organization name is shortened on the axis, in the middle so that names told
+  // apart by their end stay apart (the table below has them whole).
+  function shortName(value) {
+    const label = this.getLabelForValue(value);
+    return label.length > 34 ? label.slice(0, 16) + "…" + label.slice(-17) : label;
+  }
   function percent(value) { return numbers.format(value) + "%"; }
 
   const registrations = document.getElementById("chart-registrations");
   if (registrations) {
     const days = data.registrations.map(function (p) { return p.date; });
+    const dots = days.length < 8 ? 3 : 0;  // a line of a few days shows its points
     new Chart(registrations, {
       type: "line",
       data: {
         labels: days,
         datasets: [
-          { label: labels.submitted, data: data.registrations.map(function (p) { return p.count; }), borderColor: red, tension: 0.2, pointRadius: 0 },
-          { label: labels.required, data: days.map(function () { return data.required; }), borderColor: "#6c757d", borderDash: [6, 4], pointRadius: 0 }
+          { label: labels.submitted, data: data.registrations.map(function (p) { return p.count; }), borderColor: red, backgroundColor: red, tension: 0.2, pointRadius: dots },
+          { label: labels.required, data: days.map(function () { return data.required; }), borderColor: "#6c757d", backgroundColor: "#6c757d", borderDash: [6, 4], pointRadius: dots }
         ]
       },
       options: {
@@ -50,7 +57,7 @@
           legend: { display: false },
           tooltip: { callbacks: { label: function (item) { return percent(item.parsed.x); } } }
         },
-        scales: { x: { min: 0, max: 100, ticks: { callback: percent } }, y: { ticks: { autoSkip: false, font: { size: 9 } } } }
+        scales: { x: { min: 0, max: 100, ticks: { callback: percent } }, y: { ticks: { autoSkip: false, font: { size: 9 }, callback: shortName } } }
       }
     });
   }
