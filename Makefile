@@ -55,11 +55,17 @@ $(PY):
 		exit 1; \
 	fi
 
+# pip prints each package as it goes: the first install takes a few minutes (about 200 s on a
+# laptop with a good connection), and a silent terminal looks stuck.
 $(STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@echo "==> Installing the packages of requirements.txt into $(VENV)."
+	@echo "    The first time this takes a few minutes (about 3–4 on a laptop); later runs skip it."
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt
 	@touch $@
+	@echo "==> Packages installed."
 
 check-system: venv ## Check system libraries (Pango is required; gettext and Chromium are optional)
+	@echo "==> Checking the system libraries (Pango for the PDF reports)."
 	@if ! err=$$($(PY) -c 'import weasyprint' 2>&1); then \
 		if /sbin/ldconfig -p 2>/dev/null | grep -q 'libpango-1\.0\.so'; then \
 			echo "WeasyPrint cannot be imported although Pango is installed:" >&2; echo "$$err" >&2; \
@@ -74,13 +80,16 @@ check-system: venv ## Check system libraries (Pango is required; gettext and Chr
 		echo "Note: /usr/bin/chromium not found; browser tests will be skipped (sudo apt-get install chromium)."
 
 migrate: venv ## Apply database migrations (SQLite db.sqlite3 unless DATABASE_URL is set)
+	@echo "==> Applying the database migrations."
 	DEBUG=$(DEBUG) $(PY) manage.py migrate --noinput
 
-demo: migrate ## Load the demo province and demo users (idempotent)
+demo: migrate ## Load the demo province and demo users (idempotent; later runs only recount what changed)
+	@echo "==> Loading the demo province (built once; later runs keep it)."
 	DEBUG=1 $(PY) manage.py seed_demo
 
 run: venv check-system demo ## Start the development server with demo data on 127.0.0.1:PORT (default 8000)
 	@echo
+	@echo "==> Starting the development server (Ctrl+C stops it)."
 	@echo "  Open http://127.0.0.1:$(PORT)/ and sign in as one of (password: lamtheobac):"
 	@echo "    admin       superuser"
 	@echo "    khoi        reviewer, Đảng ủy Khối các Cơ quan và Doanh nghiệp tỉnh"

@@ -12,7 +12,8 @@ HIDDEN_INPUT = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
 ATTRIBUTE = re.compile(r"\b(name|value)=\"([^\"]*)\"")
 AREA_SELECT = re.compile(r"<select name=\"items-0-area\"[^>]*>(.*?)</select>", re.S)
 OPTION_VALUE = re.compile(r"<option value=\"([^\"]+)\"")
-CHILD_DASHBOARD = re.compile(r"<td class=\"dashboard-name\"><a href=\"(/to-chuc/\d+/nam/\d+/tong-quan/)\">")
+# The name cell of each row of the dashboard's child table (a row header: <th scope="row">).
+CHILD_DASHBOARD = re.compile(r"<t[hd][^>]*class=\"dashboard-name[^\"]*\"><a href=\"(/to-chuc/\d+/nam/\d+/tong-quan/)\">")
 STATIC_ASSET = re.compile(r"(?:href|src)=\"(/static/[^\"]+)\"")
 
 # What a secretary types: three items, each with a measurable target.

@@ -9,6 +9,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from committees import services
+from committees.forms import VnDateField
 from committees.models import (
     AccountProfile,
     DownloadLog,
@@ -25,7 +26,7 @@ from committees.models import (
 
 
 class ReorganizeForm(forms.Form):
-    effective_on = forms.DateField(label=_("Ngày hiệu lực"), initial=timezone.localdate)
+    effective_on = VnDateField(label=_("Ngày hiệu lực"), initial=timezone.localdate)
     target = forms.ModelChoiceField(
         label=_("Tổ chức đích"), queryset=Organization.objects.filter(dissolved_on__isnull=True), required=False
     )

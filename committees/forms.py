@@ -8,6 +8,38 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import DownloadLog, Person
 from committees.text import normalize_text, validate_no_control_characters
 
+# Dates are typed day first, whatever the browser's language; ISO (yyyy-mm-dd) is still
+# understood, for links and pasted values.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+class VnDateInput(forms.DateInput):
+    """A date as dd/mm/yyyy in a text field: the browser's own date field follows the browser's
+    language (mm/dd/yyyy on an English phone) and takes several tab stops. A numeric keyboard on
+    phones; static/js/date_input.js inserts the slashes and flags an impossible date."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "inputmode": "numeric",
+            "placeholder": DATE_PLACEHOLDER,
+            "autocomplete": "off",
+            "maxlength": "10",
+            "data-date-input": "",
+            "data-date-invalid": _("Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy, ví dụ 05/03/2024."),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VnDateField(forms.DateField):
+    """Every date field of the project's forms: dd/mm/yyyy in, dd/mm/yyyy out."""
+
+    widget = VnDateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy, ví dụ 05/03/2024.")}
+
 
 def attach_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form, so the page comes back filled with the
@@ -55,11 +87,10 @@ class PersonForm(NormalizedFormMixin, forms.ModelForm):
             "exemption",
             "exemption_reason",
         ]
-        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"joined_on": VnDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["joined_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Lưu")))
 
@@ -77,17 +108,11 @@ class PersonSearchForm(forms.Form):
 class DownloadLogFilterForm(forms.Form):
     """The filters of the download log page (query string: ?tu=...&den=...&loai=...)."""
 
-    tu = forms.DateField(
-        label=_("Từ ngày"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    tu = VnDateField(
+        label=_("Từ ngày"), required=False, widget=VnDateInput(attrs={"class": "form-control form-control-sm"})
     )
-    den = forms.DateField(
-        label=_("Đến ngày"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    den = VnDateField(
+        label=_("Đến ngày"), required=False, widget=VnDateInput(attrs={"class": "form-control form-control-sm"})
     )
     loai = forms.ChoiceField(
         label=_("Loại dữ liệu"),

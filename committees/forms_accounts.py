@@ -7,11 +7,10 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from committees import accounts
-from committees.forms import NormalizedFormMixin
+from committees.forms import NormalizedFormMixin, VnDateField, VnDateInput
 from committees.models import Organization, Role, RoleEvent
 
 ROLE_CHOICES = [(code, label) for code, label in Role.choices if code in accounts.GRANTABLE_ROLES]
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
@@ -74,17 +73,11 @@ class AccountSearchForm(forms.Form):
 class RoleLogFilterForm(forms.Form):
     """The filters of the role log (query string: ?tu=...&den=...&loai=...)."""
 
-    tu = forms.DateField(
-        label=_("Từ ngày"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    tu = VnDateField(
+        label=_("Từ ngày"), required=False, widget=VnDateInput(attrs={"class": "form-control form-control-sm"})
     )
-    den = forms.DateField(
-        label=_("Đến ngày"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
+    den = VnDateField(
+        label=_("Đến ngày"), required=False, widget=VnDateInput(attrs={"class": "form-control form-control-sm"})
     )
     loai = forms.ChoiceField(
         label=_("Loại thay đổi"),

@@ -15,12 +15,11 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import NormalizedFormMixin
+from committees.forms import NormalizedFormMixin, VnDateField
 from committees.models import Organization, OrganizationKind, subtree_q
 from committees.permissions import organizations_to_organize
 from committees.years import YEAR_MIN, latest_openable_year
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 INDENT = "\u00a0" * 4  # option text keeps no-break spaces, so the select shows the tree
 
 # The kind a new unit usually has under a parent of each kind (the form's first guess).
@@ -34,13 +33,7 @@ USUAL_CHILD_KIND = {
 
 
 def date_field(label) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        initial=timezone.localdate,
-        input_formats=DATE_FORMATS,
-        error_messages={"required": _("Hãy nhập ngày."), "invalid": _("Ngày không hợp lệ (ngày/tháng/năm).")},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    return VnDateField(label=label, initial=timezone.localdate, error_messages={"required": _("Hãy nhập ngày.")})
 
 
 def check_date(value: datetime.date, *, earliest: int | None = YEAR_MIN) -> datetime.date:

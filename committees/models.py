@@ -52,7 +52,7 @@ class Organization(MP_Node):
         on_delete=models.PROTECT,
         related_name="merged_from",
     )
-    search_key = models.CharField(max_length=255, editable=False, db_index=True)
+    search_key = models.CharField(_("khóa tìm kiếm"), max_length=255, editable=False, db_index=True)
 
     node_order_by: list[str] = []
 
@@ -156,8 +156,8 @@ class YearOpening(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("thời điểm yêu cầu"), default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lượt mở năm công tác")
@@ -181,11 +181,20 @@ class OrganizationYear(models.Model):
     after Y does not change Y's numbers.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="years")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="years"
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
-    parent = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=PATH_MAX_LENGTH)
-    depth = models.PositiveIntegerField()
+    parent = models.ForeignKey(
+        Organization,
+        verbose_name=_("tổ chức cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    path = models.CharField(_("vị trí trong cây"), max_length=PATH_MAX_LENGTH)
+    depth = models.PositiveIntegerField(_("cấp"))
 
     class Meta:
         verbose_name = _("cây tổ chức theo năm")
@@ -244,7 +253,7 @@ class Person(models.Model):
     """Someone who takes part in the movement; only the data the movement needs."""
 
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    search_key = models.CharField(max_length=120, editable=False, db_index=True)
+    search_key = models.CharField(_("khóa tìm kiếm"), max_length=120, editable=False, db_index=True)
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     position = models.CharField(_("chức vụ"), max_length=200, blank=True)
@@ -266,8 +275,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("cá nhân")
@@ -316,8 +325,10 @@ class Person(models.Model):
 class Membership(models.Model):
     """A stint of a person in an organization: who belonged where in any given year."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, verbose_name=_("cá nhân"), on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="memberships"
+    )
     start_on = models.DateField(_("từ ngày"))
     end_on = models.DateField(_("đến ngày"), null=True, blank=True)
 
@@ -353,7 +364,7 @@ class RoleAssignment(models.Model):
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="role_assignments"
     )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("phân quyền")
@@ -375,7 +386,9 @@ class AccountProfile(models.Model):
     """What the application keeps about an account beyond Django's user: who created it and
     whether its owner must still choose a password (a new account signs in with a temporary one)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="account_profile"
+    )
     must_set_password = models.BooleanField(_("phải đặt mật khẩu khi đăng nhập"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -446,7 +459,9 @@ class OrganizationEvent(models.Model):
         DISSOLVE = "dissolve", _("Giải thể")
 
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="events")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="events"
+    )
     effective_on = models.DateField(_("ngày hiệu lực"))
     from_parent = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("trực thuộc cũ")
@@ -460,8 +475,15 @@ class OrganizationEvent(models.Model):
         verbose_name=_("trực thuộc mới / sáp nhập vào"),
     )
     details = models.CharField(_("chi tiết"), max_length=500, blank=True, help_text=_("Ví dụ: tên cũ khi đổi tên."))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("sự kiện sắp xếp tổ chức")

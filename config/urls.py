@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from committees import views as committee_views
 from committees import views_accounts
 from config import views as config_views
 
-admin.site.site_header = "Làm theo Bác – Quản trị"
-admin.site.site_title = "Làm theo Bác"
-admin.site.index_title = "Quản trị hệ thống"
+admin.site.site_header = _("Làm theo Bác – Quản trị")
+admin.site.site_title = _("Làm theo Bác")
+admin.site.index_title = _("Quản trị hệ thống")
 
 urlpatterns = [
     path("", committee_views.home, name="home"),

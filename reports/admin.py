@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports import tallies
@@ -69,10 +70,10 @@ class TallyYearAdmin(ReadOnlyAdmin):
     list_display = ["year", "built", "as_of"]
     actions = ["recount"]
 
-    @admin.action(description="Đếm lại số liệu của các năm đã chọn")
+    @admin.action(description=_("Đếm lại số liệu của các năm đã chọn"))
     def recount(self, request, queryset):
         tallies.invalidate(queryset.values_list("year", flat=True))
-        self.message_user(request, "Số liệu sẽ được đếm lại từ hồ sơ ở lần xem tiếp theo.")
+        self.message_user(request, _("Số liệu sẽ được đếm lại từ hồ sơ ở lần xem tiếp theo."))
 
 
 @admin.register(Tally)

@@ -137,10 +137,19 @@ def chart_data(current: Figures, registrations: list[tuple]) -> dict:
         total += count
         cumulative.append({"date": day.strftime("%d/%m"), "iso": day.isoformat(), "count": total})
     forms = current.commendations_by_form()
+    deadline = current.deadline.strftime("%d/%m")
     return {
+        # The charts' own words, translated here: the script only draws.
+        "labels": {
+            "submitted": str(_("Đã nộp (lũy kế)")),
+            "required": str(_("Phải đăng ký (hạn %(date)s)") % {"date": deadline}),
+            "coverage": str(_("Tỷ lệ đăng ký (%)")),
+            "collective": str(_("Tập thể")),
+            "person": str(_("Cá nhân")),
+        },
         "registrations": cumulative,
         "required": current.people_required,
-        "deadline": current.deadline.strftime("%d/%m"),
+        "deadline": deadline,
         "deadline_iso": current.deadline.isoformat(),
         "coverage": [_coverage_point(child) for child in current.children],
         "commendations": [

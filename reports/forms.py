@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from committees.forms import VnDateField
 from committees.models import Organization
 from committees.years import years_of
 from reports.models import Report
@@ -34,8 +35,8 @@ class ReportForm(forms.ModelForm):
             "signer_name",
             "layout_profile",
         ]
+        field_classes = {"document_date": VnDateField}
         widgets = {
-            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{
                 name: forms.Textarea(attrs=TEXTAREA)
                 for name in (
@@ -67,7 +68,6 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

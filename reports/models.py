@@ -59,10 +59,15 @@ class Report(models.Model):
     signer_title = models.CharField(_("chức vụ người ký"), max_length=100, default="BÍ THƯ")
     signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
     layout_profile = models.CharField(_("thể thức"), max_length=30, choices=profile_choices(), default=DEFAULT_PROFILE)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     finalized_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     finalized_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hoàn thành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     final_render = models.ForeignKey(
         "ReportRender",
@@ -72,8 +77,8 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("bản chính thức"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
@@ -133,17 +138,25 @@ class RenderBatch(models.Model):
         READY = "ready", _("Sẵn sàng")
         FAILED = "failed", _("Lỗi")
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="render_batches")
-    year = models.PositiveSmallIntegerField()
-    format = models.CharField(max_length=10, default="pdf")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    planned = models.BooleanField(default=False)
-    total = models.PositiveIntegerField(default=0)
-    zip_state = models.CharField(max_length=10, choices=ZipState.choices, blank=True, default="")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="render_batches"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    format = models.CharField(_("định dạng"), max_length=10, default="pdf")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    planned = models.BooleanField(_("đã lập danh sách"), default=False)
+    total = models.PositiveIntegerField(_("số báo cáo"), default=0)
+    zip_state = models.CharField(_("tệp ZIP"), max_length=10, choices=ZipState.choices, blank=True, default="")
     zip_file = models.FileField(upload_to=batch_zip_upload_to, blank=True, max_length=255)
-    zip_files = models.PositiveIntegerField(default=0)
-    zip_error = models.CharField(max_length=500, blank=True)
+    zip_files = models.PositiveIntegerField(_("số tệp trong ZIP"), default=0)
+    zip_error = models.CharField(_("lỗi tạo ZIP"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("lượt xuất hàng loạt")
@@ -168,20 +181,33 @@ class ReportRender(models.Model):
         READY = "ready", _("Sẵn sàng")
         FAILED = "failed", _("Lỗi")
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="renders")
-    batch = models.ForeignKey(RenderBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="renders")
+    report = models.ForeignKey(Report, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="renders")
+    batch = models.ForeignKey(
+        RenderBatch,
+        verbose_name=_("lượt xuất hàng loạt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renders",
+    )
     format = models.CharField(_("định dạng"), max_length=5, choices=Format.choices)
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
-    file = models.FileField(upload_to=render_upload_to, blank=True, max_length=255)
-    size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(_("tệp"), upload_to=render_upload_to, blank=True, max_length=255)
+    size = models.PositiveIntegerField(_("kích thước (byte)"), default=0)
+    sha256 = models.CharField(_("mã SHA-256"), max_length=64, blank=True)
     figures = models.JSONField(_("số liệu"), null=True, blank=True)
     error = models.CharField(_("lỗi"), max_length=1000, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     # Not stored: set for the pages by reports.workers when the job waits with no worker running.
     no_worker = False
 
@@ -217,17 +243,19 @@ class Tally(models.Model):
     """One organization's counts in one year: its own, and the sum over its subtree in that
     year's tree. Derived data, kept current by reports/tallies.py and rebuilt at will."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    path = models.CharField(max_length=PATH_MAX_LENGTH)
-    depth = models.PositiveIntegerField()
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    path = models.CharField(_("vị trí trong cây"), max_length=PATH_MAX_LENGTH)
+    depth = models.PositiveIntegerField(_("cấp"))
     # JSON text, not a JSON column: decoding text is several times faster through the
     # PostgreSQL driver, and nothing queries inside these values.
-    own = models.TextField(default="{}")
-    total = models.TextField(default="{}")
+    own = models.TextField(_("số đếm của riêng tổ chức"), default="{}")
+    total = models.TextField(_("số đếm cả cây con"), default="{}")
     # The subtree's hand-in days, apart: only the organization being viewed needs them, not
     # each of its hundreds of children.
-    total_registrations = models.TextField(default="{}")
+    total_registrations = models.TextField(_("số đăng ký theo ngày, cả cây con"), default="{}")
 
     class Meta:
         verbose_name = _("số đếm của tổ chức")
@@ -265,9 +293,9 @@ class TallyMark(models.Model):
     """An organization whose records of a year changed since its counts were taken. Written
     in the same transaction as the change, so a committed change is never missed."""
 
-    organization_id = models.PositiveBigIntegerField()
-    year = models.PositiveSmallIntegerField()
-    marked_at = models.DateTimeField()
+    organization_id = models.PositiveBigIntegerField(_("mã tổ chức"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    marked_at = models.DateTimeField(_("đánh dấu lúc"))
 
     class Meta:
         verbose_name = _("tổ chức cần đếm lại")

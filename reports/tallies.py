@@ -383,11 +383,24 @@ def rebuild(year: int) -> None:
     state.save(update_fields=["built", "as_of", "counted_at"])
 
 
+def tree_years() -> list[int]:
+    """Every year that has a tree: the years the store counts."""
+    return sorted(set(OrganizationYear.objects.values_list("year", flat=True)) | set(open_years()))
+
+
 def rebuild_all() -> list[int]:
     """Rebuild every year that has a tree (after bulk loading, e.g. demo data)."""
-    years = sorted(set(OrganizationYear.objects.values_list("year", flat=True)) | set(open_years()))
+    years = tree_years()
     for year in years:
         rebuild(year)
+    return years
+
+
+def bring_all_up_to_date() -> list[int]:
+    """Every year with a tree brought up to date: a year never built is built, marked
+    organizations are recounted, and nothing else is touched (cheap when nothing changed)."""
+    years = tree_years()
+    bring_up_to_date(years)
     return years
 
 

@@ -263,6 +263,8 @@ ROLES_BY_USER = {role.user: role for role in ROLES}
 # One module per area in tests/permission_cases/ (committees, records, reports); see its base.py.
 
 # The pages of the REST API: its OpenAPI schema and documentation page are for signed-in users.
+# The API's schema and documentation page: any signed-in user; signed out, the login page (a
+# program sending credentials gets the API's own answers: tests/api/test_schema.py).
 API_PAGE_CASES: dict[str, Case] = {
     "api-schema": Case(perm=None),
     "api-docs": Case(perm=None),
@@ -538,8 +540,9 @@ class TestSweep:
 
 
 def assert_sent_away(name: str, response) -> None:
-    """Anonymous: pages redirect to the login page, the API refuses."""
-    if is_api(name):
+    """Anonymous: pages redirect to the login page, the API refuses. The API's schema and its
+    documentation page are pages (API_PAGE_CASES): they lead to the login page too."""
+    if is_api(name) and name not in API_PAGE_CASES:
         assert response.status_code in API_ANONYMOUS, f"{name} answered {response.status_code} to anonymous"
         return
     assert response.status_code == 302, f"{name} answered {response.status_code} to an anonymous request"

@@ -4,11 +4,16 @@ Nothing is written unless the whole file is valid. A person already in the datab
 name ignoring case and marks, same birth year, same organization) is skipped, so importing
 the same file twice adds nobody twice. Writing is two bulk inserts (people, memberships) in
 one transaction, never one query per row.
+
+The join date ("Ngày vào") decides the years a person counts in. A row without one is an
+error, unless the clerk chose in the upload form a default: the start of a year (the person
+then belongs from 1 January of that year; the person's own join date stays unknown). A silent
+"today" would leave the person out of the year being reported.
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,7 +62,12 @@ PEOPLE_COLUMNS = [
         "category", "Đối tượng", "Một trong các giá trị ở bảng “Đối tượng” bên dưới (ghi tên hoặc mã).", required=True
     ),
     ORGANIZATION_COLUMN,
-    Column("joined_on", "Ngày vào", "Ngày vào tổ chức, dạng ngày/tháng/năm (ví dụ 05/03/2020); có thể để trống."),
+    Column(
+        "joined_on",
+        "Ngày vào",
+        "Ngày vào tổ chức, dạng ngày/tháng/năm (ví dụ 05/03/2020). Bắt buộc, trừ khi khi tải lên chọn "
+        "“Tính từ đầu năm” ở ô “Người không ghi ngày vào”.",
+    ),
     Column(
         "exemption",
         "Miễn viết kế hoạch",
@@ -81,6 +91,9 @@ class ImportResult:
     skipped: int  # rows already in the database
     rows: int  # data rows read
     items: int = 0  # pledge items added
+    # Where the added people went: (organization, how many), in the order of the tree.
+    per_organization: list[tuple[Organization, int]] = field(default_factory=list)
+    joined_defaulted: int = 0  # people added without a join date, counted from the chosen default
 
 
 class ImportRejected(ValidationError):
@@ -204,11 +217,18 @@ class PersonRow:
     exemption_reason: str
 
 
-def validate_people(sheet: Sheet, scope: OrganizationsInScope) -> list[PersonRow]:
-    """Every row checked in memory; raises ImportRejected listing all the errors."""
+def validate_people(
+    sheet: Sheet, scope: OrganizationsInScope, *, joined_default: datetime.date | None = None
+) -> list[PersonRow]:
+    """Every row checked in memory; raises ImportRejected listing all the errors. A row
+    without a join date is an error unless `joined_default` is given."""
     errors: list[RowError] = []
     columns = columns_by_key(PEOPLE_COLUMNS)
     this_year = timezone.localdate().year
+    missing_join_date = _(
+        "Thiếu ngày vào tổ chức: ghi ngày (ví dụ 05/03/2020), hoặc khi tải lên chọn "
+        "“Tính từ đầu năm” ở ô “Người không ghi ngày vào”."
+    )
     first_row_of: dict[tuple, int] = {}
     people: list[PersonRow] = []
     for row in sheet.rows:
@@ -228,6 +248,8 @@ def validate_people(sheet: Sheet, scope: OrganizationsInScope) -> list[PersonRow
             reader.error("exemption", _("Có lý do miễn nhưng chưa ghi loại miễn viết kế hoạch."))
         if joined_on not in (MISSING, None) and joined_on > timezone.localdate():
             reader.error("joined_on", _("Ngày vào %(date)s ở sau hôm nay.") % {"date": joined_on.strftime("%d/%m/%Y")})
+        if joined_on is None and joined_default is None:
+            reader.error("joined_on", missing_join_date)
         if not reader.ok:
             continue
         key = (organization.pk, search_key(full_name), birth_year)
@@ -258,22 +280,34 @@ def validate_people(sheet: Sheet, scope: OrganizationsInScope) -> list[PersonRow
     return people
 
 
-def people_import(*, organization: Organization, upload, by=None) -> ImportResult:
+def people_import(
+    *, organization: Organization, upload, by=None, joined_default: datetime.date | None = None
+) -> ImportResult:
     """Import the people of an uploaded .xlsx into `organization`'s subtree; all or nothing.
 
-    Raises ValidationError for a file that cannot be read at all, ImportRejected (a
-    ValidationError) listing every bad row otherwise.
+    A person without a join date belongs from `joined_default` (the start of a year the clerk
+    chose); without it, such a row is an error. Raises ValidationError for a file that cannot
+    be read at all, ImportRejected (a ValidationError) listing every bad row otherwise.
     """
     if organization.is_dissolved:
         raise ValidationError(_("“%(name)s” đã giải thể: không thể nhập dữ liệu.") % {"name": organization.name})
+    if joined_default is not None and joined_default > timezone.localdate():
+        raise ValidationError(_("Ngày vào mặc định không được sau hôm nay."))
     sheet = read_sheet(upload, PEOPLE_COLUMNS, one_of=ORGANIZATION_COLUMNS)
+    if "joined_on" not in sheet.columns and joined_default is None:
+        raise ValidationError(
+            _(
+                "Tệp không có cột “Ngày vào”: hãy thêm cột này (ngày vào tổ chức của từng người), hoặc khi tải "
+                "lên chọn “Tính từ đầu năm” ở ô “Người không ghi ngày vào”."
+            )
+        )
     scope = OrganizationsInScope(organization)
-    rows = validate_people(sheet, scope)
-    return write_people(rows, total=len(sheet.rows))
+    rows = validate_people(sheet, scope, joined_default=joined_default)
+    return write_people(rows, total=len(sheet.rows), joined_default=joined_default)
 
 
 @transaction.atomic
-def write_people(rows: list[PersonRow], *, total: int) -> ImportResult:
+def write_people(rows: list[PersonRow], *, total: int, joined_default: datetime.date | None = None) -> ImportResult:
     organization_ids = {row.organization.pk for row in rows}
     lock_organizations(organization_ids)
     existing = {
@@ -301,16 +335,29 @@ def write_people(rows: list[PersonRow], *, total: int) -> ImportResult:
         ],
         batch_size=BATCH_SIZE,
     )
-    today = timezone.localdate()
+    # validate_people let a row without a join date through only with a default.
     Membership.objects.bulk_create(
         [
-            Membership(person=person, organization_id=person.organization_id, start_on=person.joined_on or today)
+            Membership(
+                person=person, organization_id=person.organization_id, start_on=person.joined_on or joined_default
+            )
             for person in people
         ],
         batch_size=BATCH_SIZE,
     )
     records_changed.send(sender=Membership, organization_ids={person.organization_id for person in people}, years=None)
-    return ImportResult(added=len(people), skipped=len(rows) - len(new_rows), rows=total)
+    added_to = Counter(row.organization.pk for row in new_rows)
+    organizations = {row.organization.pk: row.organization for row in new_rows}
+    return ImportResult(
+        added=len(people),
+        skipped=len(rows) - len(new_rows),
+        rows=total,
+        per_organization=[
+            (organizations[pk], count)
+            for pk, count in sorted(added_to.items(), key=lambda pair: organizations[pair[0]].path)
+        ],
+        joined_defaulted=sum(1 for row in new_rows if row.joined_on is None),
+    )
 
 
 def people_template(organization: Organization) -> bytes:

@@ -1,12 +1,15 @@
 """Pages of the spreadsheet imports: people and pledges (the upload page, the two templates, the
 two uploads), and the accounts of secretaries and clerks (page, template, upload)."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +19,7 @@ from committees.formatting import number
 from committees.forms import NormalizedFormMixin
 from committees.models import Organization
 from committees.permissions import Perm, get_organization_for_user_or_404
+from committees.years import default_year, years_of
 from transfers.imports import ImportRejected, people_import, people_template
 from transfers.imports_accounts import accounts_import, accounts_template
 from transfers.imports_pledges import pledges_import, pledges_template
@@ -33,6 +37,37 @@ class UploadForm(NormalizedFormMixin, forms.Form):
     )
 
 
+class PeopleUploadForm(UploadForm):
+    """The people's upload, with what to do about a row without a join date: an error (the
+    default), or the person belongs from the start of a year open for the organization."""
+
+    joined_default = forms.TypedChoiceField(
+        label=gettext_lazy("Người không ghi ngày vào"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "Ngày vào quyết định người đó được tính trong những năm nào. Danh sách thiếu ngày vào: chọn năm "
+            "đang nhập, người thiếu ngày vào được tính từ ngày 01/01 của năm đó."
+        ),
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = [year for year in years_of(organization) if year <= this_year] or [this_year]
+        self.fields["joined_default"].choices = [
+            ("", _("Báo lỗi ở dòng đó (để ghi ngày vào)")),
+            *((year, _("Tính từ đầu năm: 01/01/%(year)s") % {"year": year}) for year in years),
+        ]
+
+    def joined_default_date(self) -> datetime.date | None:
+        year = self.cleaned_data.get("joined_default")
+        return datetime.date(year, 1, 1) if year else None
+
+
+RESULT_SESSION_KEY = "transfers_people_result"
+
 # kind → (slug of the template URL, service, template builder, file name)
 KINDS = {
     "people": ("ca-nhan", people_import, people_template, "mau-nhap-ca-nhan"),
@@ -46,7 +81,7 @@ def _context(request: HttpRequest, organization: Organization, **extra) -> dict:
         "organization": organization,
         "crumbs": selectors.organization_breadcrumbs(organization=organization, scope=request.scope),
         "crumb_tail": _("Nhập từ Excel"),
-        "people_form": UploadForm(),
+        "people_form": PeopleUploadForm(organization=organization),
         "pledges_form": UploadForm(),
         "max_mb": MAX_BYTES // 1024 // 1024,
         "max_rows": MAX_ROWS,
@@ -60,7 +95,10 @@ def _context(request: HttpRequest, organization: Organization, **extra) -> dict:
 @require_GET
 def import_page(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_organization_for_user_or_404(request.user, pk, Perm.IMPORT)
-    return render(request, TEMPLATE, _context(request, organization))
+    result = request.session.pop(RESULT_SESSION_KEY, None)
+    if result is not None and result.get("organization") != organization.pk:
+        result = None  # the result of an import from another organization's page
+    return render(request, TEMPLATE, _context(request, organization, people_result=result))
 
 
 @login_required
@@ -90,11 +128,17 @@ def import_pledges(request: HttpRequest, pk: int) -> HttpResponse:
 def _upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     organization = get_organization_for_user_or_404(request.user, pk, Perm.IMPORT)
     _slug, service, _builder, _filename = KINDS[kind]
-    form = UploadForm(request.POST, request.FILES)
+    options = {}
+    if kind == "people":
+        form = PeopleUploadForm(request.POST, request.FILES, organization=organization)
+    else:
+        form = UploadForm(request.POST, request.FILES)
     row_errors = []
     if form.is_valid():
+        if kind == "people":
+            options["joined_default"] = form.joined_default_date()
         try:
-            result = service(organization=organization, upload=form.cleaned_data["file"], by=request.user)
+            result = service(organization=organization, upload=form.cleaned_data["file"], by=request.user, **options)
         except ImportRejected as error:
             row_errors = error.row_errors
             form.add_error(None, error.messages[0])
@@ -107,6 +151,8 @@ def _upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 text = _("Đã thêm %(added)s bản đăng ký với %(items)s việc làm theo (bỏ qua %(skipped)s dòng đã có)")
             counts = {"added": number(result.added), "items": number(result.items), "skipped": number(result.skipped)}
             messages.success(request, text % counts)
+            if kind == "people":
+                request.session[RESULT_SESSION_KEY] = _people_result(organization, result, options["joined_default"])
             return redirect("transfers:import_page", organization.pk)
     context = _context(
         request,
@@ -117,6 +163,20 @@ def _upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         **{f"{kind}_form": form},
     )
     return render(request, TEMPLATE, context)
+
+
+def _people_result(organization: Organization, result, joined_default: datetime.date | None) -> dict:
+    """What the page shows after the redirect (kept in the session): where the people went,
+    with the year whose lists the links open."""
+    return {
+        "organization": organization.pk,
+        "added": result.added,
+        "skipped": result.skipped,
+        "year": joined_default.year if joined_default else default_year(organization),
+        "defaulted": result.joined_defaulted,
+        "default_date": joined_default.strftime("%d/%m/%Y") if joined_default else "",
+        "places": [{"id": org.pk, "name": org.name, "count": count} for org, count in result.per_organization],
+    }
 
 
 # --- import from .xlsx ---------------------------------------------------------------------------

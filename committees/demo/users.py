@@ -1,6 +1,7 @@
 """The fixed demo users (password `lamtheobac`)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from committees.demo.province import demo_organizations
 from committees.models import Person, Role, RoleAssignment
@@ -16,14 +17,14 @@ DEMO_USERS = {
 }
 
 
-def _user(username: str, full_name: str, *, superuser: bool = False):
+def _user(username: str, full_name: str, *, password: str, superuser: bool = False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     # get_full_name() joins first and last: keep the Vietnamese order (family name first).
     user.first_name, _, user.last_name = full_name.rpartition(" ")
     user.email = f"{username}@example.invalid"
     user.is_staff = user.is_superuser = superuser
-    user.set_password(DEMO_PASSWORD)
+    user.password = password
     user.save()
     return user
 
@@ -31,10 +32,13 @@ def _user(username: str, full_name: str, *, superuser: bool = False):
 def ensure_demo_users() -> list[tuple[str, str, str]]:
     """Create or reset the demo users and their roles; returns (username, role, organization)."""
     organizations = demo_organizations()
+    # One hash for the five users of the same known password: hashing is slow on purpose, and
+    # every `make run` resets them.
+    password = make_password(DEMO_PASSWORD)
     summary = [("admin", "quản trị hệ thống", "")]
-    _user("admin", "Quản trị Hệ thống", superuser=True)
+    _user("admin", "Quản trị Hệ thống", password=password, superuser=True)
     for username, (full_name, role, key) in DEMO_USERS.items():
-        user = _user(username, full_name)
+        user = _user(username, full_name, password=password)
         organization = organizations[key]
         RoleAssignment.objects.get_or_create(user=user, organization=organization, role=role)
         summary.append((username, Role(role).label, organization.name))

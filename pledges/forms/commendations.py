@@ -3,13 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import NormalizedFormMixin
+from committees.forms import NormalizedFormMixin, VnDateField
 from committees.models import Organization, Person, subtree_q
 from pledges.forms.exemplars import set_people_field, subtree_people, year_choices
 from pledges.models import NOTE_MAX_LENGTH, Commendation, CommendationForm
 from pledges.services.records import CommendationInput
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class RecipientType:
@@ -55,13 +53,7 @@ class CommendationEntryForm(NormalizedFormMixin, forms.Form):
         help_text=_("Bắt buộc với Giấy khen và hình thức khác; các bằng khen tự ghi cấp khen nếu để trống."),
     )
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=50, required=False)
-    decision_date = forms.DateField(
-        label=_("Ngày quyết định"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")},
-    )
+    decision_date = VnDateField(label=_("Ngày quyết định"), required=False)
     occasion = forms.ChoiceField(
         label=_("Dịp khen thưởng"), choices=Commendation.Occasion.choices, initial=Commendation.Occasion.YEAR_END
     )

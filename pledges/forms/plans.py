@@ -4,19 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import NormalizedFormMixin
+from committees.forms import NormalizedFormMixin, VnDateField
 from committees.models import Organization
 from pledges.models import Directive, Theme
 from pledges.selectors_directives import directive_choices, directive_issuers, themes_for_year
 from pledges.services.plans import symbol_parse
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 CENTRAL_ISSUER = "central"
 REASON_MAX_LENGTH = 90  # "Mở lại: " + reason must fit the history's 100-character change reason
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DirectiveChoiceField(forms.ModelChoiceField):
@@ -51,11 +46,9 @@ class PlanForm(NormalizedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Năm chưa có chuyên đề: ghi tên chuyên đề năm theo văn bản của cấp trên."),
     )
-    pledge_deadline = forms.DateField(
+    pledge_deadline = VnDateField(
         label=_("Hạn nộp bản đăng ký cá nhân"),
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=_date_widget(),
         help_text=_("Để trống: ngày 30/4 của năm."),
     )
     required_thematic_meetings = forms.IntegerField(
@@ -79,7 +72,6 @@ class PlanForm(NormalizedFormMixin, forms.Form):
             del self.fields["new_theme"]
         self.fields["directive"].error_messages["invalid_choice"] = _("Văn bản đã chọn không có trong sổ văn bản.")
         self.fields["theme"].error_messages["invalid_choice"] = _("Chuyên đề đã chọn không dùng được cho năm này.")
-        self.fields["pledge_deadline"].error_messages["invalid"] = _("Ngày không hợp lệ (dd/mm/yyyy).")
 
 
 class DirectiveForm(NormalizedFormMixin, forms.Form):
@@ -89,12 +81,7 @@ class DirectiveForm(NormalizedFormMixin, forms.Form):
         help_text=_("Dạng số-loại/cơ quan ban hành, ví dụ 20-KH/ĐU."),
         error_messages={"required": _("Hãy nhập số, ký hiệu văn bản, ví dụ 20-KH/ĐU.")},
     )
-    issued_on = forms.DateField(
-        label=_("Ngày ban hành"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=_date_widget(),
-        error_messages={"required": _("Hãy nhập ngày ban hành."), "invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")},
-    )
+    issued_on = VnDateField(label=_("Ngày ban hành"), error_messages={"required": _("Hãy nhập ngày ban hành.")})
     title = forms.CharField(
         label=_("Trích yếu"),
         max_length=500,

@@ -1,11 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import NormalizedFormMixin
+from committees.forms import NormalizedFormMixin, VnDateField, VnDateInput
 from pledges.models import CONTENT_MAX_LENGTH, NOTE_MAX_LENGTH, Evaluation, ItemResult, PledgeArea
 from pledges.services.pledges import ItemInput
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 BLANK_ROWS = 3
 
 
@@ -18,11 +17,10 @@ class ItemForm(forms.Form):
     )
     area = forms.ChoiceField(label=_("Lĩnh vực"), choices=PledgeArea.choices, initial=PledgeArea.ETHICS)
     target = forms.CharField(label=_("Chỉ tiêu đo được"), max_length=500, required=False)
-    due_on = forms.DateField(
+    due_on = VnDateField(
         label=_("Thời hạn"),
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VnDateInput(attrs={"class": "form-control form-control-sm", "enterkeyhint": "next"}),
     )
 
     def has_any_input(self) -> bool:

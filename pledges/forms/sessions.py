@@ -7,13 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import NormalizedFormMixin
+from committees.forms import DATE_INPUT_FORMATS, NormalizedFormMixin, VnDateField
 from committees.models import Organization, Person
 from pledges import selectors
 from pledges.models import NOTE_MAX_LENGTH, SessionKind, StudySession, Theme
 from pledges.services.records import SessionInput
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 COUNT_MAX = 1_000_000
 
 
@@ -39,10 +38,8 @@ def theme_of_year(year: int) -> Theme | None:
 
 
 class SessionForm(NormalizedFormMixin, forms.Form):
-    held_on = forms.DateField(
+    held_on = VnDateField(
         label=_("Ngày tổ chức"),
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Hãy nhập ngày tổ chức."),
             "invalid": _("Ngày tổ chức không hợp lệ (dd/mm/yyyy)."),
@@ -123,7 +120,7 @@ class SessionForm(NormalizedFormMixin, forms.Form):
         if not self.is_bound:
             return default
         raw = (self.data.get(self.add_prefix("held_on")) or "").strip()
-        for fmt in DATE_FORMATS:
+        for fmt in DATE_INPUT_FORMATS:
             try:
                 return datetime.datetime.strptime(raw, fmt).date().year
             except ValueError:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from pledges.forms.pledges import (
     item_formset,
 )
 from pledges.history import pledge_history
-from pledges.models import Pledge, PledgeState
+from pledges.models import Evaluation, Pledge, PledgeState
 from pledges.selectors import RosterStatus
 from pledges.services import pledges as services
 from pledges.services.common import ensure_writable, year_is_closed
@@ -53,7 +54,13 @@ def roster(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         if organization.is_cell
         else Organization.objects.get_children(organization).filter(dissolved_on__isnull=True),
     }
-    return render(request, "pledges/roster.html", context)
+    if request.htmx and not request.htmx.history_restore_request:
+        # The search box filters as one types: only the table (and its count) comes back.
+        response = render(request, "pledges/partials/roster_rows.html", context)
+    else:
+        response = render(request, "pledges/roster.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # --- entry -------------------------------------------------------------------------------
@@ -317,6 +324,7 @@ def cell_evaluation(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "rows": list(zip(pledges, formset.forms, strict=False)),
         "formset": formset,
         "assessable": (PledgeState.ACCEPTED, PledgeState.EVALUATED),
+        "levels": Evaluation.choices,
     }
     return render(request, "pledges/cell_evaluation.html", context)
 

@@ -41,3 +41,27 @@ if (window.htmx) {
 } else {
   document.addEventListener("DOMContentLoaded", function () { showProgress(document); });
 }
+
+// A row of tabs wider than the screen says so: a fade and an arrow where more tabs hide, and
+// the current tab scrolled into view (app.css, .tabs-scroll).
+function tabRows(root) {
+  root.querySelectorAll("[data-tabs-scroll]").forEach(function (box) {
+    const row = box.querySelector(".nav");
+    if (!row || box.dataset.tabsReady) return;
+    box.dataset.tabsReady = "1";
+    function mark() {
+      const max = row.scrollWidth - row.clientWidth;
+      box.classList.toggle("more-left", row.scrollLeft > 2);
+      box.classList.toggle("more-right", row.scrollLeft < max - 2);
+    }
+    const current = row.querySelector("[aria-current='page']");
+    if (current) {
+      const left = current.offsetLeft - (row.clientWidth - current.offsetWidth) / 2;
+      row.scrollLeft = Math.max(0, left);
+    }
+    row.addEventListener("scroll", mark, { passive: true });
+    window.addEventListener("resize", mark);
+    mark();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { tabRows(document); });

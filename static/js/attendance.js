@@ -4,14 +4,14 @@
   const box = document.querySelector("[data-attendance]");
   if (!box) return;
   const checkboxes = box.querySelectorAll("input[type=checkbox]");
-  const count = box.querySelector("[data-attendance-count]");
+  // The count in the list's heading and the one beside the save button at the bottom.
+  const countLabels = (box.closest("form") || box).querySelectorAll("[data-attendance-count]");
   const tools = box.querySelector("[data-attendance-tools]");
 
   function recount() {
-    if (!count) return;
     let ticked = 0;
     checkboxes.forEach(function (checkbox) { if (checkbox.checked) ticked += 1; });
-    count.textContent = ticked;
+    countLabels.forEach(function (label) { label.textContent = ticked; });
   }
 
   function setAll(checked) {

@@ -2,7 +2,9 @@
 
 import contextlib
 import datetime
+from urllib.parse import quote
 
+import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -49,8 +51,25 @@ def test_schema_is_served_to_an_authenticated_client_as_openapi_3(world, api):
     validate_schema(schema)
 
 
-def test_schema_is_refused_to_an_anonymous_client(db, api):
-    assert api().get("/api/schema/").status_code in (401, 403)
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/docs/?script="])
+def test_signed_out_the_schema_and_the_docs_lead_to_the_sign_in_page(db, client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == "/dang-nhap/?next=" + quote(url)
+
+
+def test_a_program_with_bad_credentials_gets_the_apis_refusal(db, api):
+    response = api().get("/api/schema/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code in (401, 403)
+
+
+def test_the_docs_page_says_how_to_obtain_and_revoke_a_token(world, client):
+    client.force_login(world.a1_secretary)
+    page = client.get("/api/docs/").content.decode()
+    assert '<html lang="vi">' in page
+    assert "<code>POST /api/v1/auth/token/</code> với tên đăng nhập và mật khẩu" in page
+    assert "Thu hồi token:" in page and "menu tài khoản" in page
+    assert "/static/img/favicon.svg" in page
 
 
 def test_generated_schema_validates_without_warnings():

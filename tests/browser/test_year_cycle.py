@@ -111,7 +111,7 @@ def test_clerk_opens_next_year_and_a_new_cell_reports_to_the_bloc(page):
         page.goto(page.base_url + f"/to-chuc/{trade.pk}/nam/{this_year}/tong-quan/")
         row = page.locator("#children-table tr", has_text="Chi bộ Phòng Kinh tế số")
         assert row.count() == 1
-        cells = [text.strip() for text in row.locator("td").all_inner_texts()]
+        cells = [text.strip() for text in row.locator("th, td").all_inner_texts()]
         assert cells[1:3] == ["1", "1"], cells  # required, registered
         page.goto(page.base_url + f"/to-chuc/{bloc.pk}/nam/{this_year}/tong-quan/")
         trade_row = page.locator("#children-table tr", has_text=TRADE_NAME)
@@ -123,5 +123,5 @@ def test_clerk_opens_next_year_and_a_new_cell_reports_to_the_bloc(page):
         )
         assert registered.filter(pk=pledge.pk).exists()
         # The committee's row on the bloc's dashboard counts every pledge of its subtree, the new cell's included.
-        shown = trade_row.locator("td").nth(2).inner_text().strip()
+        shown = trade_row.locator("th, td").nth(2).inner_text().strip()
         assert shown == number(registered.count())

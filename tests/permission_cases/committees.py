@@ -46,6 +46,7 @@ def people_upload(c: Ctx, inside: bool) -> dict:
         "Đối tượng": "Đảng viên chính thức",
         "Tổ chức đảng": c.organization.name,
         "Mã tổ chức": c.organization.pk,
+        "Ngày vào": "01/02/2024",
     }
     return {"file": xlsx_upload("danh-sach.xlsx", [row])}
 

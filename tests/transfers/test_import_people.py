@@ -94,8 +94,8 @@ def import_url(world, name="import_people", organization=None):
     return reverse(f"transfers:{name}", args=[(organization or world.committee_a).pk])
 
 
-def post(client, world, file, *, name="import_people", organization=None):
-    return client.post(import_url(world, name, organization), {"file": file})
+def post(client, world, file, *, name="import_people", organization=None, **fields):
+    return client.post(import_url(world, name, organization), {"file": file, **fields})
 
 
 def counts() -> tuple[int, int]:
@@ -370,12 +370,86 @@ def test_missing_organization_columns(world, login):
 
 
 def test_optional_columns_may_be_left_out(world):
-    headers = ["STT", "Họ và tên", "Đối tượng", "Tổ chức đảng", "Ghi chú"]
+    headers = ["STT", "Họ và tên", "Đối tượng", "Tổ chức đảng", "Ngày vào", "Ghi chú"]
     rows = [{"STT": 1, "Ghi chú": "không nhập", **person_row()}]
     result = people_import(organization=world.committee_a, upload=xlsx(rows, headers=headers))
     assert result.added == 1
     person = Person.objects.get(full_name="Lê Văn Minh")
-    assert (person.birth_year, person.gender, person.position, person.joined_on) == (None, "", "", None)
+    assert (person.birth_year, person.gender, person.position) == (None, "", "")
+
+
+# --- the join date: an error, or the start of a year chosen in the upload form ---------------------
+
+MISSING_JOIN_DATE = "Thiếu ngày vào tổ chức: ghi ngày (ví dụ 05/03/2020), hoặc khi tải lên chọn “Tính từ đầu năm”"
+
+
+def test_a_row_without_a_join_date_is_an_error(world, login):
+    rows = [person_row(), person_row(**{"Họ và tên": "Vũ Thị Năm", "Ngày vào": None})]
+    before = counts()
+    response = post(login(world.a_clerk), world, xlsx(rows))
+    assert response.status_code == 200
+    assert counts() == before  # all or nothing: not even the good row
+    assert [(row, column) for row, column, _message in row_errors(response)] == [(3, "Ngày vào")]
+    assert row_errors(response)[0][2].startswith(MISSING_JOIN_DATE)
+
+
+def test_a_file_without_the_join_date_column_is_refused_with_the_way_out(world, login):
+    headers = [h for h in HEADERS if h != "Ngày vào"]
+    message = refused(world, login, xlsx([person_row()], headers=headers))
+    assert "Tệp không có cột “Ngày vào”" in message
+    assert "“Tính từ đầu năm” ở ô “Người không ghi ngày vào”" in message
+
+
+def test_the_chosen_start_of_a_year_stands_for_a_missing_join_date(world, login):
+    """The person counts in the year being entered (membership from 1 January), and the page says so."""
+    rows = [person_row(), person_row(**{"Họ và tên": "Vũ Thị Năm", "Ngày vào": None})]
+    client = login(world.a_clerk)
+    response = post(client, world, xlsx(rows), joined_default="2023")
+    assert response.status_code == 302
+    nam = Person.objects.get(full_name="Vũ Thị Năm")
+    assert nam.joined_on is None  # the person's own date stays unknown
+    assert list(nam.memberships.values_list("start_on", flat=True)) == [datetime.date(2023, 1, 1)]
+    minh = Person.objects.get(full_name="Lê Văn Minh")
+    assert list(minh.memberships.values_list("start_on", flat=True)) == [datetime.date(2015, 6, 1)]
+    page = client.get(response.url).content.decode()
+    assert "1 người không ghi ngày vào được tính là vào từ ngày 01/01/2023." in page
+
+
+def test_the_default_year_offered_is_one_open_for_the_organization_and_not_after_today(world, login):
+    page = login(world.a_clerk).get(import_url(world, "import_page")).content.decode()
+    assert '<option value="2024">Tính từ đầu năm: 01/01/2024</option>' in page
+    assert '<option value="2023">Tính từ đầu năm: 01/01/2023</option>' in page
+    assert '<option value="2025">' not in page
+    response = post(login(world.a_clerk), world, xlsx([person_row()]), joined_default="2019")
+    assert response.status_code == 200
+    assert response.context["people_form"].errors["joined_default"]
+    assert not Person.objects.filter(full_name="Lê Văn Minh").exists()
+
+
+def test_the_result_lists_where_the_people_went_with_a_link_to_each_list(world, login):
+    rows = [
+        person_row(),
+        person_row(**{"Họ và tên": "Đỗ Văn Hai", "Năm sinh": 1991}),
+        person_row(**{"Họ và tên": "Đỗ Văn Ba", "Tổ chức đảng": world.cell_a2.name}),
+        person_row(**{"Họ và tên": world.people_a1[0].full_name, "Năm sinh": world.people_a1[0].birth_year}),
+    ]
+    client = login(world.a_clerk)
+    response = post(client, world, xlsx(rows))
+    assert response.status_code == 302
+    follow = client.get(response.url)
+    result = follow.context["people_result"]
+    assert (result["added"], result["skipped"], result["year"]) == (3, 1, 2024)
+    assert [(place["name"], place["count"]) for place in result["places"]] == [
+        (world.cell_a1.name, 2),
+        (world.cell_a2.name, 1),
+    ]
+    page = follow.content.decode()
+    assert "Đã thêm 3 cá nhân; bỏ qua 1 dòng đã có trong phần mềm." in page
+    for cell, count in ((world.cell_a1, 2), (world.cell_a2, 1)):
+        link = reverse("pledges:roster", args=[cell.pk, 2024])
+        assert f'<a href="{link}">{cell.name}</a></td><td class="text-end">{count}</td>' in page
+    # Shown once: the next visit of the page is a fresh page.
+    assert client.get(response.url).context["people_result"] is None
 
 
 def test_renamed_column(world, login):
@@ -629,8 +703,10 @@ def test_query_count_does_not_grow_with_rows(world, login, django_assert_max_num
     ]
     client = login(world.a_clerk)
     file = xlsx(rows)
-    # 18: two of them mark the organizations' figures for recounting (reports/tallies.py).
-    with django_assert_max_num_queries(18):
+    # 20: two of them mark the organizations' figures for recounting (reports/tallies.py), one
+    # reads the years the form offers for a missing join date, one keeps the result (where the
+    # people went) in the session for the page after the redirect.
+    with django_assert_max_num_queries(20):
         response = post(client, world, file)
     assert response.status_code == 302
     assert Person.objects.filter(full_name__startswith="Người Thứ").count() == size

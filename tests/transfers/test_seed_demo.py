@@ -44,6 +44,8 @@ from pledges.models import (
     StudySession,
     Theme,
 )
+from reports import tallies
+from reports.models import TallyMark
 
 pytestmark = pytest.mark.django_db
 
@@ -338,6 +340,23 @@ def test_running_twice_creates_nothing_new(settings):
     output = seed("--members", "200", "--allow-demo-users")
     assert "already present" in output
     assert counts() == first
+
+
+def test_running_again_recounts_only_what_changed(settings, monkeypatch):
+    """A second `make run` starts the server in seconds: no rebuild of every year, only the
+    organizations marked since (here one, as an edit in the pages would mark it)."""
+    settings.DEBUG = False
+    output = seed("--members", "200", "--no-users")
+    assert "Counted the figures of every year" in output
+    cell = Organization.objects.filter(numchild=0).order_by("path").first()
+    year = max(OrganizationYear.objects.values_list("year", flat=True))
+    tallies.mark([(cell.pk, year)])
+    rebuilt = []
+    monkeypatch.setattr(tallies, "rebuild", rebuilt.append)
+    output = seed("--members", "200", "--no-users")
+    assert "Figures up to date (recounted what changed)" in output
+    assert rebuilt == []
+    assert not TallyMark.objects.exists()
 
 
 def test_running_again_resets_the_demo_password(settings, client):
