@@ -13,7 +13,9 @@ ATTRIBUTE = re.compile(r"\b(name|value)=\"([^\"]*)\"")
 AREA_SELECT = re.compile(r"<select name=\"items-0-area\"[^>]*>(.*?)</select>", re.S)
 OPTION_VALUE = re.compile(r"<option value=\"([^\"]+)\"")
 # The name cell of each row of the dashboard's child table (a row header: <th scope="row">).
-CHILD_DASHBOARD = re.compile(r"<t[hd][^>]*class=\"dashboard-name[^\"]*\"><a href=\"(/to-chuc/\d+/nam/\d+/tong-quan/)\">")
+CHILD_DASHBOARD = re.compile(
+    r"<t[hd][^>]*class=\"dashboard-name[^\"]*\"><a href=\"(/to-chuc/\d+/nam/\d+/tong-quan/)\">"
+)
 STATIC_ASSET = re.compile(r"(?:href|src)=\"(/static/[^\"]+)\"")
 
 # What a secretary types: three items, each with a measurable target.
